@@ -1,0 +1,58 @@
+package exchange
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"latch.dev/latch/internal/errs"
+)
+
+// statuses maps error kinds to HTTP statuses. It is the only place that
+// does, for the /sts endpoints.
+var statuses = map[errs.Kind]int{
+	errs.Internal:          http.StatusInternalServerError,
+	errs.Invalid:           http.StatusBadRequest,
+	errs.Unauthenticated:   http.StatusUnauthorized,
+	errs.PermissionDenied:  http.StatusForbidden,
+	errs.NotFound:          http.StatusNotFound,
+	errs.AlreadyExists:     http.StatusConflict,
+	errs.Conflict:          http.StatusConflict,
+	errs.Unavailable:       http.StatusServiceUnavailable,
+	errs.ResourceExhausted: http.StatusTooManyRequests,
+}
+
+// ErrorBody is the JSON shape of every error answer.
+type ErrorBody struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// writeError answers with the caller-facing message and logs the cause.
+func writeError(ctx context.Context, w http.ResponseWriter, log *slog.Logger, endpoint string, err error) {
+	kind := errs.KindOf(err)
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		kind = errs.Unavailable
+	}
+	level := slog.LevelWarn
+	if kind == errs.Internal || kind == errs.Unavailable {
+		level = slog.LevelError
+	}
+	log.Log(ctx, level, "token endpoint refused", "endpoint", endpoint, "code", kind.String(), "err", err)
+	if kind == errs.ResourceExhausted || kind == errs.Unavailable {
+		w.Header().Set("Retry-After", "1")
+	}
+	if kind == errs.Unauthenticated {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="latch"`)
+	}
+	writeJSON(w, statuses[kind], ErrorBody{Code: kind.String(), Message: errs.Message(err)})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}

@@ -1,0 +1,174 @@
+package exchange
+
+import (
+	"context"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"latch.dev/latch/internal/errs"
+	"latch.dev/latch/internal/service"
+)
+
+// Limits on what the endpoints read before any work is done.
+const (
+	// MaxFormBytes bounds the form body; the parameters are a few IDs.
+	MaxFormBytes = 64 << 10
+	// MaxBearerBytes bounds the Authorization header value. An AWS proof
+	// with a long session token is about 4 KiB; OIDC tokens are smaller.
+	MaxBearerBytes = 16 << 10
+)
+
+// Service is what the endpoints need from the use-case layer.
+type Service interface {
+	Exchange(ctx context.Context, req service.ExchangeRequest) (service.TokenPair, error)
+	Refresh(ctx context.Context, refreshToken string) (service.TokenPair, error)
+	Bootstrap(ctx context.Context, secret, name string) (service.TokenPair, error)
+}
+
+// Handler serves the /sts endpoints.
+type Handler struct {
+	svc Service
+	log *slog.Logger
+	mux *http.ServeMux
+}
+
+// New returns the handler. Mount it at "/sts/".
+func New(svc Service, log *slog.Logger) *Handler {
+	h := &Handler{svc: svc, log: log, mux: http.NewServeMux()}
+	h.mux.HandleFunc("/sts/exchange", h.exchange)
+	h.mux.HandleFunc("/sts/exchange_refresh_token", h.refresh)
+	h.mux.HandleFunc("/sts/bootstrap", h.bootstrap)
+	return h
+}
+
+// ServeHTTP implements http.Handler.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.mux.ServeHTTP(w, r) }
+
+// TokenResponse is the JSON answer of every endpoint.
+type TokenResponse struct {
+	Token        string `json:"token"`
+	RefreshToken string `json:"refresh_token,omitempty"`
+	Expiry       string `json:"expiry"`
+}
+
+func (h *Handler) exchange(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	if r.Method != http.MethodPost && r.Method != http.MethodGet {
+		h.methodNotAllowed(w, r, "GET, POST")
+		return
+	}
+	proof, err := bearer(r)
+	if err != nil {
+		writeError(ctx, w, h.log, "exchange", err)
+		return
+	}
+	if err := parseForm(w, r); err != nil {
+		writeError(ctx, w, h.log, "exchange", err)
+		return
+	}
+	req := service.ExchangeRequest{
+		Proof:        proof,
+		Identity:     strings.TrimSpace(r.Form.Get("identity")),
+		Audience:     r.Form["aud"],
+		Capabilities: r.Form["cap"],
+		Scopes:       append(r.Form["scopes"], r.Form["scope"]...),
+		SourceIP:     sourceIP(r),
+	}
+	pair, err := h.svc.Exchange(ctx, req)
+	if err != nil {
+		writeError(ctx, w, h.log, "exchange", err)
+		return
+	}
+	writeJSON(w, http.StatusOK, toResponse(pair))
+}
+
+func (h *Handler) refresh(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	if r.Method != http.MethodPost {
+		h.methodNotAllowed(w, r, "POST")
+		return
+	}
+	tok, err := bearer(r)
+	if err != nil {
+		writeError(ctx, w, h.log, "refresh", err)
+		return
+	}
+	pair, err := h.svc.Refresh(ctx, tok)
+	if err != nil {
+		writeError(ctx, w, h.log, "refresh", err)
+		return
+	}
+	writeJSON(w, http.StatusOK, toResponse(pair))
+}
+
+func (h *Handler) bootstrap(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	if r.Method != http.MethodPost {
+		h.methodNotAllowed(w, r, "POST")
+		return
+	}
+	secret, err := bearer(r)
+	if err != nil {
+		writeError(ctx, w, h.log, "bootstrap", err)
+		return
+	}
+	if err := parseForm(w, r); err != nil {
+		writeError(ctx, w, h.log, "bootstrap", err)
+		return
+	}
+	pair, err := h.svc.Bootstrap(ctx, secret, strings.TrimSpace(r.Form.Get("name")))
+	if err != nil {
+		writeError(ctx, w, h.log, "bootstrap", err)
+		return
+	}
+	writeJSON(w, http.StatusOK, toResponse(pair))
+}
+
+func (h *Handler) methodNotAllowed(w http.ResponseWriter, r *http.Request, allow string) {
+	w.Header().Set("Allow", allow)
+	writeError(r.Context(), w, h.log, r.URL.Path, errs.New(errs.Invalid, "%s is not allowed here; use %s", r.Method, allow))
+}
+
+func toResponse(p service.TokenPair) TokenResponse {
+	return TokenResponse{Token: p.Token, RefreshToken: p.RefreshToken, Expiry: p.Expiry.UTC().Format(time.RFC3339)}
+}
+
+// bearer reads the one Authorization header strictly.
+func bearer(r *http.Request) (string, error) {
+	vals := r.Header.Values("Authorization")
+	switch {
+	case len(vals) == 0:
+		return "", errs.New(errs.Unauthenticated, "missing Authorization header; send \"Authorization: Bearer <token>\"")
+	case len(vals) > 1:
+		return "", errs.New(errs.Unauthenticated, "more than one Authorization header; send exactly one")
+	case len(vals[0]) > MaxBearerBytes:
+		return "", errs.New(errs.Unauthenticated, "the Authorization header is %d bytes; the limit is %d", len(vals[0]), MaxBearerBytes)
+	}
+	scheme, tok, ok := strings.Cut(vals[0], " ")
+	tok = strings.TrimSpace(tok)
+	if !ok || !strings.EqualFold(scheme, "Bearer") || tok == "" {
+		return "", errs.New(errs.Unauthenticated, "the Authorization header is not of the form \"Bearer <token>\"")
+	}
+	return tok, nil
+}
+
+// parseForm reads query and form parameters with a size cap.
+func parseForm(w http.ResponseWriter, r *http.Request) error {
+	r.Body = http.MaxBytesReader(w, r.Body, MaxFormBytes)
+	if err := r.ParseForm(); err != nil {
+		return errs.Wrap(errs.Invalid, err, "the request parameters could not be read; send them as a query string or an application/x-www-form-urlencoded body under %d bytes", MaxFormBytes)
+	}
+	return nil
+}
+
+// sourceIP is the peer address, for audit and rate limits.
+func sourceIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
