@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"net/http"
 
 	"connectrpc.com/connect"
 
@@ -11,7 +12,7 @@ import (
 
 // Authenticator turns the Authorization header of a request into a caller.
 type Authenticator interface {
-	Authenticate(ctx context.Context, authorization string) (*service.Caller, error)
+	Authenticate(ctx context.Context, h http.Header) (*service.Caller, error)
 }
 
 type callerKey struct{}
@@ -22,7 +23,7 @@ type callerKey struct{}
 func authInterceptor(authn Authenticator) connect.UnaryInterceptorFunc {
 	return func(next connect.UnaryFunc) connect.UnaryFunc {
 		return func(ctx context.Context, req connect.AnyRequest) (connect.AnyResponse, error) {
-			c, err := authn.Authenticate(ctx, req.Header().Get("Authorization"))
+			c, err := authn.Authenticate(ctx, req.Header())
 			if err != nil {
 				return nil, err
 			}

@@ -24,7 +24,7 @@ var codes = map[errs.Kind]connect.Code{
 }
 
 // toConnect turns a service error into a Connect error carrying only the
-// caller-facing message, and logs the full cause: at warn level for the
+// caller-facing message, and logs the full cause: at info level for the
 // caller's mistakes, at error level for ours.
 func toConnect(ctx context.Context, log *slog.Logger, procedure string, err error) error {
 	var ce *connect.Error
@@ -35,7 +35,7 @@ func toConnect(ctx context.Context, log *slog.Logger, procedure string, err erro
 	if errors.Is(err, context.Canceled) {
 		kind = errs.Unavailable
 	}
-	level := slog.LevelWarn
+	level := slog.LevelInfo
 	if kind == errs.Internal || kind == errs.Unavailable {
 		level = slog.LevelError
 	}

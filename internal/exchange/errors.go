@@ -36,7 +36,7 @@ func writeError(ctx context.Context, w http.ResponseWriter, log *slog.Logger, en
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		kind = errs.Unavailable
 	}
-	level := slog.LevelWarn
+	level := slog.LevelInfo
 	if kind == errs.Internal || kind == errs.Unavailable {
 		level = slog.LevelError
 	}

@@ -10,15 +10,13 @@ import (
 
 	"latch.dev/latch/internal/errs"
 	"latch.dev/latch/internal/service"
+	"latch.dev/latch/internal/token"
 )
 
 // Limits on what the endpoints read before any work is done.
 const (
 	// MaxFormBytes bounds the form body; the parameters are a few IDs.
 	MaxFormBytes = 64 << 10
-	// MaxBearerBytes bounds the Authorization header value. An AWS proof
-	// with a long session token is about 4 KiB; OIDC tokens are smaller.
-	MaxBearerBytes = 16 << 10
 )
 
 // Service is what the endpoints need from the use-case layer.
@@ -60,7 +58,7 @@ func (h *Handler) exchange(w http.ResponseWriter, r *http.Request) {
 		h.methodNotAllowed(w, r, "GET, POST")
 		return
 	}
-	proof, err := bearer(r)
+	proof, err := token.BearerToken(r.Header)
 	if err != nil {
 		writeError(ctx, w, h.log, "exchange", err)
 		return
@@ -91,7 +89,7 @@ func (h *Handler) refresh(w http.ResponseWriter, r *http.Request) {
 		h.methodNotAllowed(w, r, "POST")
 		return
 	}
-	tok, err := bearer(r)
+	tok, err := token.BearerToken(r.Header)
 	if err != nil {
 		writeError(ctx, w, h.log, "refresh", err)
 		return
@@ -110,7 +108,7 @@ func (h *Handler) bootstrap(w http.ResponseWriter, r *http.Request) {
 		h.methodNotAllowed(w, r, "POST")
 		return
 	}
-	secret, err := bearer(r)
+	secret, err := token.BearerToken(r.Header)
 	if err != nil {
 		writeError(ctx, w, h.log, "bootstrap", err)
 		return
@@ -134,25 +132,6 @@ func (h *Handler) methodNotAllowed(w http.ResponseWriter, r *http.Request, allow
 
 func toResponse(p service.TokenPair) TokenResponse {
 	return TokenResponse{Token: p.Token, RefreshToken: p.RefreshToken, Expiry: p.Expiry.UTC().Format(time.RFC3339)}
-}
-
-// bearer reads the one Authorization header strictly.
-func bearer(r *http.Request) (string, error) {
-	vals := r.Header.Values("Authorization")
-	switch {
-	case len(vals) == 0:
-		return "", errs.New(errs.Unauthenticated, "missing Authorization header; send \"Authorization: Bearer <token>\"")
-	case len(vals) > 1:
-		return "", errs.New(errs.Unauthenticated, "more than one Authorization header; send exactly one")
-	case len(vals[0]) > MaxBearerBytes:
-		return "", errs.New(errs.Unauthenticated, "the Authorization header is %d bytes; the limit is %d", len(vals[0]), MaxBearerBytes)
-	}
-	scheme, tok, ok := strings.Cut(vals[0], " ")
-	tok = strings.TrimSpace(tok)
-	if !ok || !strings.EqualFold(scheme, "Bearer") || tok == "" {
-		return "", errs.New(errs.Unauthenticated, "the Authorization header is not of the form \"Bearer <token>\"")
-	}
-	return tok, nil
 }
 
 // parseForm reads query and form parameters with a size cap.

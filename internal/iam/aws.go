@@ -131,6 +131,12 @@ func ParseAWSARN(s string) (AWSARN, error) {
 		if a.Name == "" {
 			return bad("names no user")
 		}
+	case a.Service == "iam" && strings.HasPrefix(res, "role/"):
+		// A role never calls STS itself; its sessions do, under an ARN
+		// that drops the role's path. Saying so here saves an
+		// administrator an identity that can never match.
+		return bad("is a role ARN; STS reports a role's sessions as arn:PARTITION:sts::ACCOUNT:assumed-role/ROLE/SESSION, " +
+			"without the role's path: use an arn_pattern such as arn:aws:sts::ACCOUNT:assumed-role/ROLE/.+")
 	default:
 		return bad("is not a principal ARN (assumed-role, user, root or federated-user)")
 	}

@@ -1,6 +1,18 @@
 package service
 
-import "time"
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"latch.dev/latch/internal/authn"
+	"latch.dev/latch/internal/errs"
+	"latch.dev/latch/internal/iam"
+	"latch.dev/latch/internal/token"
+)
 
 // ExchangeRequest is an upstream proof to exchange for a latch token, with
 // the wire protocol's parameters.
@@ -18,4 +30,135 @@ type TokenPair struct {
 	Token        string
 	RefreshToken string // only for logins that may renew themselves
 	Expiry       time.Time
+}
+
+// Exchange verifies an upstream proof, checks it against the target
+// identity's rule and mints a latch token for that identity. Every
+// exchange, accepted or refused, is an audit event.
+func (s *Service) Exchange(ctx context.Context, req ExchangeRequest) (TokenPair, error) {
+	ev := iam.Event{Type: "exchange", Identity: req.Identity, SourceIP: req.SourceIP}
+	pair, err := s.exchange(ctx, req, &ev)
+	s.audit(ctx, ev, err)
+	return pair, err
+}
+
+func (s *Service) exchange(ctx context.Context, req ExchangeRequest, ev *iam.Event) (TokenPair, error) {
+	aud, err := s.audiences(req.Audience)
+	if err != nil {
+		return TokenPair{}, err
+	}
+	caps, err := narrowCaps(req.Capabilities)
+	if err != nil {
+		return TokenPair{}, err
+	}
+	scopes, err := narrowScopes(req.Scopes)
+	if err != nil {
+		return TokenPair{}, err
+	}
+	kinds := s.authn.Detect(req.Proof)
+	if len(kinds) == 0 {
+		return TokenPair{}, errs.New(errs.Unauthenticated, "the bearer token is neither an AWS proof (base64 of a signed GetCallerIdentity request) nor a JWT; check what was passed as --identity-token")
+	}
+	if req.Identity == "" {
+		return TokenPair{}, errs.Invalidf("identity", "is required: the ID of the identity to assume (`latch iam identities ls` lists them)")
+	}
+	if !iam.ValidID(req.Identity) {
+		return TokenPair{}, errs.Invalidf("identity", "%q is not an identity ID; IDs look like <40 hex>/<16 hex>", req.Identity)
+	}
+	id, err := s.store.Identity(ctx, req.Identity)
+	if errs.Is(err, errs.NotFound) {
+		return TokenPair{}, errs.New(errs.NotFound, "identity %s does not exist", req.Identity)
+	}
+	if err != nil {
+		return TokenPair{}, fmt.Errorf("load identity: %w", err)
+	}
+	ev.Group = id.Group()
+	auth, ok := s.authn.For(id.Kind())
+	if !ok || id.User != nil {
+		return TokenPair{}, errs.New(errs.PermissionDenied, "identity %s (%s) cannot be assumed by exchanging a token", id.Name, id.Kind())
+	}
+	if !slices.Contains(kinds, id.Kind()) {
+		return TokenPair{}, errs.New(errs.Unauthenticated, "identity %s expects a %s proof, but the bearer token is a %s", id.Name, proofName(id.Kind()), proofName(kinds[0]))
+	}
+	res, err := auth.Authenticate(ctx, req.Proof, id)
+	var refusal *authn.Refusal
+	if errors.As(err, &refusal) {
+		ev.Subject, ev.Detail = refusal.Subject, refusal.Detail
+	}
+	if err != nil {
+		return TokenPair{}, err
+	}
+	ev.Subject, ev.Detail = res.Subject, res.Detail
+	pair, err := s.issue(ctx, s.store, grant{identity: id, kind: token.Kind(id.Kind()), actor: res.Actor, audience: aud, caps: caps, scopes: scopes})
+	if err != nil {
+		return TokenPair{}, err
+	}
+	if err := s.store.TouchIdentity(ctx, id.ID, s.now().UTC()); err != nil {
+		s.log.WarnContext(ctx, "record last use of identity", "identity", id.ID, "err", err)
+	}
+	return pair, nil
+}
+
+func proofName(k iam.IdentityKind) string {
+	switch k {
+	case iam.KindAWS:
+		return "AWS (signed GetCallerIdentity)"
+	case iam.KindClaimMatch, iam.KindStatic:
+		return "OIDC token"
+	}
+	return string(k)
+}
+
+// audiences checks the requested audiences against those this server
+// issues for: its own URL and the ones the operator configured.
+func (s *Service) audiences(req []string) ([]string, error) {
+	if len(req) == 0 {
+		return []string{s.issuer}, nil
+	}
+	out := make([]string, 0, len(req))
+	for _, a := range req {
+		a = strings.TrimSpace(a)
+		if a != s.issuer && !slices.Contains(s.extraAudiences, a) {
+			return nil, errs.Invalidf("aud", "this server does not issue tokens for %q; ask for %s", a, s.issuer)
+		}
+		out = append(out, a)
+	}
+	slices.Sort(out)
+	return slices.Compact(out), nil
+}
+
+func narrowCaps(in []string) ([]iam.Capability, error) {
+	if len(in) == 0 {
+		return nil, nil
+	}
+	var caps []iam.Capability
+	for _, c := range in {
+		for _, part := range strings.Split(c, ",") {
+			if part = strings.TrimSpace(part); part != "" {
+				caps = append(caps, iam.Capability(part))
+			}
+		}
+	}
+	return iam.NormalizeCapabilities("cap", caps)
+}
+
+func narrowScopes(in []string) ([]string, error) {
+	if len(in) == 0 {
+		return nil, nil
+	}
+	var out []string
+	for _, sc := range in {
+		for _, part := range strings.Split(sc, ",") {
+			part = strings.TrimSpace(part)
+			if part == "" {
+				continue
+			}
+			if !iam.ValidID(part) {
+				return nil, errs.Invalidf("scopes", "%q is not a group ID", part)
+			}
+			out = append(out, part)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out), nil
 }

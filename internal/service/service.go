@@ -8,8 +8,10 @@ import (
 	"log/slog"
 	"time"
 
+	"latch.dev/latch/internal/authn"
 	"latch.dev/latch/internal/authz"
 	"latch.dev/latch/internal/storage"
+	"latch.dev/latch/internal/token"
 )
 
 // Config is what a Service needs. Store and Issuer are required; the rest
@@ -23,7 +25,21 @@ type Config struct {
 	// Now and Rand are injected so tests control time and IDs.
 	Now  func() time.Time
 	Rand io.Reader
+	// Minter signs latch tokens; Verifier checks them on API calls.
+	Minter   *token.Minter
+	Verifier *token.Verifier
+	// Authn verifies upstream proofs, one authenticator per identity kind.
+	Authn *authn.Registry
+	// Audiences are the audiences, besides Issuer, that exchanged tokens
+	// may carry (other services that trust latch tokens).
+	Audiences []string
+	// RefreshLifetime is how long an unused refresh token stays valid
+	// (DefaultRefreshLifetime). Each use replaces it with a fresh one.
+	RefreshLifetime time.Duration
 }
+
+// DefaultRefreshLifetime is how long a refresh token lives unused.
+const DefaultRefreshLifetime = 30 * 24 * time.Hour
 
 // Service implements latch's use cases.
 type Service struct {
@@ -33,6 +49,12 @@ type Service struct {
 	now      func() time.Time
 	rand     io.Reader
 	capIndex *authz.Index
+	minter   *token.Minter
+	verifier *token.Verifier
+	refresh  time.Duration
+	authn    *authn.Registry
+
+	extraAudiences []string
 }
 
 // New checks the configuration and returns a Service.
@@ -43,6 +65,9 @@ func New(cfg Config) (*Service, error) {
 	if cfg.Issuer == "" {
 		return nil, fmt.Errorf("service: the issuer URL is required")
 	}
+	if cfg.Minter == nil || cfg.Verifier == nil {
+		return nil, fmt.Errorf("service: a token minter and verifier are required")
+	}
 	s := &Service{
 		store:    cfg.Store,
 		issuer:   cfg.Issuer,
@@ -50,6 +75,15 @@ func New(cfg Config) (*Service, error) {
 		now:      cfg.Now,
 		rand:     cfg.Rand,
 		capIndex: authz.NewIndex(),
+		minter:   cfg.Minter,
+		verifier: cfg.Verifier,
+		refresh:  cfg.RefreshLifetime,
+		authn:    cfg.Authn,
+
+		extraAudiences: cfg.Audiences,
+	}
+	if s.refresh <= 0 {
+		s.refresh = DefaultRefreshLifetime
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)

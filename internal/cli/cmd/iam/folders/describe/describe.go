@@ -1,0 +1,67 @@
+// Package describe is `latch iam folders describe`.
+package describe
+
+import (
+	"context"
+
+	"github.com/spf13/cobra"
+
+	"latch.dev/latch/internal/cli/cmd/iam/views"
+	"latch.dev/latch/internal/cli/cmdutil"
+	"latch.dev/latch/internal/cli/config"
+	"latch.dev/latch/internal/cli/iostreams"
+	"latch.dev/latch/internal/cli/output"
+	"latch.dev/latch/internal/client"
+)
+
+// Options are the inputs of describe.
+type Options struct {
+	IO     *iostreams.IOStreams
+	Config func() (*config.Config, error)
+	API    func() (*client.API, error)
+
+	Ref    string
+	Parent string
+	Format output.Format
+}
+
+// NewCmdDescribe returns the command; runF, when set, replaces describeRun.
+func NewCmdDescribe(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
+	opts := &Options{IO: f.IOStreams, Config: f.Config, API: f.API}
+	cmd := &cobra.Command{
+		Use:     "describe NAME|ID [--parent ORG|FOLDER]",
+		Aliases: []string{"get"},
+		Short:   "Show one folder",
+		Long: `Show one folder. A name is looked up below --parent when it is given, so
+that folders with the same name in different places can be told apart.`,
+		Example: `  latch iam folders describe prod --parent example.dev
+  latch iam folders describe 45a0c…/2c5f7… -o json`,
+		Args: cmdutil.ExactArgs(1, "a folder name or ID is required"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Ref = args[0]
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return describeRun(cmd.Context(), opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.Parent, "parent", "", "organization or folder (name or ID) to look the name up in")
+	output.AddFlag(cmd, &opts.Format)
+	return cmd
+}
+
+func describeRun(ctx context.Context, opts *Options) error {
+	cfg, err := opts.Config()
+	if err != nil {
+		return err
+	}
+	api, err := opts.API()
+	if err != nil {
+		return err
+	}
+	folder, err := api.Group(ctx, opts.Ref, client.Folder, opts.Parent)
+	if err != nil {
+		return err
+	}
+	return output.Object(output.NewPrinter(opts.IO, opts.Format, cfg.Output, nil), views.Group(), folder)
+}

@@ -1,0 +1,75 @@
+// Package delete is `latch iam organizations delete`.
+package delete
+
+import (
+	"context"
+	"fmt"
+
+	"connectrpc.com/connect"
+	"github.com/spf13/cobra"
+
+	"latch.dev/latch/internal/cli/cmdutil"
+	"latch.dev/latch/internal/cli/iostreams"
+	"latch.dev/latch/internal/client"
+	iamv1 "latch.dev/latch/internal/gen/latch/iam/v1"
+)
+
+// Options are the inputs of delete.
+type Options struct {
+	IO  *iostreams.IOStreams
+	API func() (*client.API, error)
+
+	Ref string
+	Yes bool
+}
+
+// NewCmdDelete returns the command; runF, when set, replaces deleteRun.
+func NewCmdDelete(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
+	opts := &Options{IO: f.IOStreams, API: f.API}
+	cmd := &cobra.Command{
+		Use:     "delete NAME|ID",
+		Aliases: []string{"rm"},
+		Short:   "Delete an organization",
+		Long: `Delete an organization. The server refuses while it still holds
+folders, identities, roles or role bindings; delete those first.
+
+On a terminal you are asked to confirm; elsewhere --yes is required.`,
+		Example: `  latch iam organizations delete example.dev
+  latch iam orgs rm example.dev --yes`,
+		Args: cmdutil.ExactArgs(1, "an organization name or ID is required"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Ref = args[0]
+			if err := cmdutil.RequireYes(opts.IO, opts.Yes); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return deleteRun(cmd.Context(), opts)
+		},
+	}
+	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "delete without asking")
+	return cmd
+}
+
+func deleteRun(ctx context.Context, opts *Options) error {
+	api, err := opts.API()
+	if err != nil {
+		return err
+	}
+	org, err := api.Group(ctx, opts.Ref, client.Organization, "")
+	if err != nil {
+		return err
+	}
+	what := fmt.Sprintf("organization %s [%s]", org.GetName(), org.GetId())
+	if err := cmdutil.ConfirmDeletion(opts.IO, opts.Yes, what); err != nil {
+		return err
+	}
+	if _, err := api.Groups.Delete(ctx, connect.NewRequest(&iamv1.DeleteRequest{Id: org.GetId()})); err != nil {
+		return err
+	}
+	if opts.IO.IsStdoutTTY() {
+		fmt.Fprintf(opts.IO.Out, "Deleted %s.\n", what)
+	}
+	return nil
+}

@@ -1,0 +1,61 @@
+package cmdutil
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+// ExactArgs is cobra.ExactArgs with a message naming what is missing, and
+// reported as a usage error.
+func ExactArgs(n int, what string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		switch {
+		case len(args) < n:
+			return FlagErrorf("%s", what)
+		case len(args) > n:
+			return FlagErrorf("too many arguments: %d given, %d expected", len(args), n)
+		}
+		return nil
+	}
+}
+
+// MaximumArgs accepts at most n arguments, reporting more as a usage error.
+func MaximumArgs(n int) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) > n {
+			return FlagErrorf("too many arguments: %d given, at most %d expected", len(args), n)
+		}
+		return nil
+	}
+}
+
+// NoArgs rejects every positional argument as a usage error.
+func NoArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return FlagErrorf("unexpected argument %q", args[0])
+	}
+	return nil
+}
+
+// GroupCommand turns cmd into a command that only holds subcommands: run
+// bare it shows its help, and an unknown subcommand is a usage error
+// (cobra on its own would print the help and exit 0).
+func GroupCommand(cmd *cobra.Command) *cobra.Command {
+	cmd.Args = func(c *cobra.Command, args []string) error {
+		if len(args) == 0 {
+			return nil
+		}
+		msg := fmt.Sprintf("unknown command %q for %q", args[0], c.CommandPath())
+		if s := c.SuggestionsFor(args[0]); len(s) > 0 {
+			msg += "; did you mean " + strings.Join(s, " or ") + "?"
+		}
+		return &FlagError{Err: errors.New(msg)}
+	}
+	cmd.RunE = func(c *cobra.Command, args []string) error {
+		return c.Help()
+	}
+	return cmd
+}

@@ -1,0 +1,58 @@
+package output
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+
+	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/proto"
+)
+
+// marshal is compact protojson with proto field names. protojson varies
+// its whitespace on purpose; re-indenting with encoding/json makes the
+// bytes stable.
+func marshal(m proto.Message) ([]byte, error) {
+	b, err := protojson.MarshalOptions{UseProtoNames: true}.Marshal(m)
+	if err != nil {
+		return nil, fmt.Errorf("output: %w", err)
+	}
+	return b, nil
+}
+
+// JSON prints one message.
+func (p *Printer) JSON(m proto.Message) error {
+	b, err := marshal(m)
+	if err != nil {
+		return err
+	}
+	return p.writeIndented(b)
+}
+
+// JSONList prints messages as {"items": [...]}.
+func (p *Printer) JSONList(list []proto.Message) error {
+	var buf bytes.Buffer
+	buf.WriteString(`{"items":[`)
+	for i, m := range list {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		b, err := marshal(m)
+		if err != nil {
+			return err
+		}
+		buf.Write(b)
+	}
+	buf.WriteString(`]}`)
+	return p.writeIndented(buf.Bytes())
+}
+
+func (p *Printer) writeIndented(b []byte) error {
+	var out bytes.Buffer
+	if err := json.Indent(&out, b, "", "  "); err != nil {
+		return fmt.Errorf("output: %w", err)
+	}
+	out.WriteByte('\n')
+	_, err := p.io.Out.Write(out.Bytes())
+	return err
+}
