@@ -29,4 +29,3 @@ func recoverer(lg *slog.Logger, next http.Handler) http.Handler {
 func slogErrorLog(lg *slog.Logger) *log.Logger {
 	return slog.NewLogLogger(lg.Handler(), slog.LevelWarn)
 }
-

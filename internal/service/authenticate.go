@@ -41,4 +41,3 @@ func callerFromClaims(c token.Claims) *Caller {
 	}
 	return out
 }
-

@@ -126,4 +126,3 @@ func WriteFile(t testing.TB, name, content string) string {
 	}
 	return p
 }
-

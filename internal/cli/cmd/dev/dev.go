@@ -192,4 +192,3 @@ func randomSecret() (string, error) {
 	}
 	return "latch_bs_" + base64.RawURLEncoding.EncodeToString(b), nil
 }
-

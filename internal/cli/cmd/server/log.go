@@ -27,4 +27,3 @@ func NewLogger(w io.Writer, level string, json bool) (*slog.Logger, error) {
 	}
 	return slog.New(slog.NewTextHandler(w, opts)), nil
 }
-
