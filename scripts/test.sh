@@ -48,4 +48,8 @@ if [ -z "${LATCH_TEST_POSTGRES_DSN:-}" ]; then
   fi
 fi
 
+# The end-to-end tests need curl, jq and the IMDS mock: fail, not skip,
+# when one is missing.
+export LATCH_REQUIRE_E2E="${LATCH_REQUIRE_E2E:-1}"
+
 go test -count=1 "$@" ./...

@@ -83,5 +83,21 @@ func (h identities) Delete(ctx context.Context, req *connect.Request[iamv1.Delet
 }
 
 func (h identities) Check(ctx context.Context, req *connect.Request[iamv1.CheckRequest]) (*connect.Response[iamv1.CheckResponse], error) {
-	return nil, errs.New(errs.Invalid, "identity checks are not available on this server yet")
+	c, err := caller(ctx)
+	if err != nil {
+		return nil, err
+	}
+	p := req.Msg.GetAws()
+	if p == nil {
+		return nil, errs.Invalidf("principal", "give the AWS principal to check (account, ARN and user ID)")
+	}
+	ok, checks, err := h.svc.CheckAWS(ctx, c, req.Msg.GetId(), iam.AWSPrincipal{Account: p.GetAccount(), ARN: p.GetArn(), UserID: p.GetUserId()})
+	if err != nil {
+		return nil, err
+	}
+	out := &iamv1.CheckResponse{Accepted: ok}
+	for _, ch := range checks {
+		out.Checks = append(out.Checks, &iamv1.RuleCheck{Field: ch.Field, Ok: ch.OK, Rule: ch.Rule, Reason: ch.Reason})
+	}
+	return connect.NewResponse(out), nil
 }

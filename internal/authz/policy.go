@@ -69,6 +69,18 @@ func (p *Policy) Can(group string, c iam.Capability) bool {
 	return p.idx.Has(p.At(group), c)
 }
 
+// RolesAt returns the names of the roles the caller holds at group,
+// inherited ones included, for messages.
+func (p *Policy) RolesAt(group string) []string {
+	var out []string
+	for _, g := range p.grants {
+		if iam.IsWithin(group, g.group) {
+			out = append(out, g.role)
+		}
+	}
+	return sortedUnique(out)
+}
+
 // Lacks returns the capabilities of want the caller does not hold at group,
 // sorted. Binding a role, or creating one, is refused unless this is empty:
 // nobody hands out more than they have.

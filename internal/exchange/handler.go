@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"latch.dev/latch/internal/authn"
 	"latch.dev/latch/internal/errs"
 	"latch.dev/latch/internal/service"
 	"latch.dev/latch/internal/token"
@@ -24,6 +25,9 @@ type Service interface {
 	Exchange(ctx context.Context, req service.ExchangeRequest) (service.TokenPair, error)
 	Refresh(ctx context.Context, refreshToken string) (service.TokenPair, error)
 	Bootstrap(ctx context.Context, secret, name string) (service.TokenPair, error)
+	LoginProvider() (authn.LoginProvider, error)
+	Login(ctx context.Context, req service.LoginRequest) (service.TokenPair, error)
+	RevokeRefresh(ctx context.Context, refreshToken string) error
 }
 
 // Handler serves the /sts endpoints.
@@ -39,6 +43,8 @@ func New(svc Service, log *slog.Logger) *Handler {
 	h.mux.HandleFunc("/sts/exchange", h.exchange)
 	h.mux.HandleFunc("/sts/exchange_refresh_token", h.refresh)
 	h.mux.HandleFunc("/sts/bootstrap", h.bootstrap)
+	h.mux.HandleFunc("/sts/login", h.login)
+	h.mux.HandleFunc("/sts/revoke", h.revoke)
 	return h
 }
 

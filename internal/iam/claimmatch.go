@@ -40,13 +40,13 @@ func (c *ClaimMatch) Validate() error {
 		}
 	}
 	for _, k := range sortedKeys(c.Claims) {
-		if k == "" {
-			list = append(list, errs.Invalidf("claim_match.claims", "a claim name is empty"))
+		if err := ValidateClaimName("claim_match.claims", k); err != nil {
+			list = append(list, err)
 		}
 	}
 	for _, k := range sortedKeys(c.ClaimPatterns) {
-		if k == "" {
-			list = append(list, errs.Invalidf("claim_match.claim_patterns", "a claim name is empty"))
+		if err := ValidateClaimName("claim_match.claim_patterns", k); err != nil {
+			list = append(list, err)
 			continue
 		}
 		if _, err := CompilePattern("claim_match.claim_patterns."+k, c.ClaimPatterns[k]); err != nil {

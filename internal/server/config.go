@@ -51,6 +51,8 @@ type Config struct {
 	Audiences []string
 	// AWS configures the AWS proof verifier.
 	AWS AWSConfig
+	// OIDC configures OIDC federation and human login (oidc.go).
+	OIDC OIDCConfig
 
 	// ShutdownGrace is how long in-flight requests get on shutdown (10s).
 	ShutdownGrace time.Duration
@@ -129,6 +131,9 @@ type AWSConfig struct {
 	Partitions []string
 	// Regional and FIPS also trust those endpoints of the partitions.
 	Regional, FIPS bool
+	// NoPublic trusts no public AWS endpoint, only Endpoints (a
+	// deployment that reaches STS through a VPC endpoint, or latch dev).
+	NoPublic bool
 	// Endpoints are extra STS URLs to trust (a VPC endpoint, a proxy, a
 	// test STS).
 	Endpoints []string

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"latch.dev/latch/internal/api"
+	"latch.dev/latch/internal/authn"
+	"latch.dev/latch/internal/authn/awsiam"
 	"latch.dev/latch/internal/exchange"
 	"latch.dev/latch/internal/oidcdisco"
 	"latch.dev/latch/internal/service"
@@ -29,6 +31,8 @@ type Server struct {
 	svc     *service.Service
 	metrics *metrics
 	handler http.Handler
+	// awsVerifier keeps pooled connections to STS, closed on Close.
+	awsVerifier *awsiam.Verifier
 
 	closeOnce sync.Once
 	closeErr  error
@@ -81,9 +85,19 @@ func (s *Server) build(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("token verifier: %w", err)
 	}
+	oidcAuths, login, err := s.oidcAuthn()
+	if err != nil {
+		return err
+	}
+	awsAuth, awsVerifier, err := s.awsAuthn()
+	if err != nil {
+		return err
+	}
+	s.awsVerifier = awsVerifier
 	s.svc, err = service.New(service.Config{
 		Store: s.store, Issuer: cfg.URL, Log: cfg.Log, Now: cfg.Now, Rand: cfg.Rand,
 		Minter: minter, Verifier: verifier, Audiences: cfg.Audiences,
+		Authn: authn.NewRegistry(append([]authn.Authenticator{awsAuth}, oidcAuths...)...), Login: login,
 	})
 	if err != nil {
 		return err
@@ -211,6 +225,11 @@ func (s *Server) ListenAndServe(ctx context.Context) error {
 
 // Close releases the store. It is safe to call more than once.
 func (s *Server) Close() error {
-	s.closeOnce.Do(func() { s.closeErr = s.store.Close() })
+	s.closeOnce.Do(func() {
+		if s.awsVerifier != nil {
+			s.awsVerifier.CloseIdleConnections()
+		}
+		s.closeErr = s.store.Close()
+	})
 	return s.closeErr
 }

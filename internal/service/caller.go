@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"latch.dev/latch/internal/authz"
@@ -71,5 +72,9 @@ func (a *access) require(group string, label string, c iam.Capability) error {
 	if group == iam.RootScope {
 		where = "server-wide"
 	}
-	return errs.New(errs.PermissionDenied, "permission denied: %s needs the capability %s %s; ask an owner for a role binding that grants it", a.caller.Identity, c, where)
+	roles := "you hold no role there"
+	if rs := a.policy.RolesAt(group); len(rs) > 0 {
+		roles = "your roles there (" + strings.Join(rs, ", ") + ") do not grant it"
+	}
+	return errs.New(errs.PermissionDenied, "permission denied: this needs the capability %s %s, and %s; ask an owner for a role binding that grants it", c, where, roles)
 }

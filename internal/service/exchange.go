@@ -59,33 +59,17 @@ func (s *Service) exchange(ctx context.Context, req ExchangeRequest, ev *iam.Eve
 	if len(kinds) == 0 {
 		return TokenPair{}, errs.New(errs.Unauthenticated, "the bearer token is neither an AWS proof (base64 of a signed GetCallerIdentity request) nor a JWT; check what was passed as --identity-token")
 	}
+	var (
+		id  iam.Identity
+		res authn.Result
+	)
 	if req.Identity == "" {
-		return TokenPair{}, errs.Invalidf("identity", "is required: the ID of the identity to assume (`latch iam identities ls` lists them)")
-	}
-	if !iam.ValidID(req.Identity) {
-		return TokenPair{}, errs.Invalidf("identity", "%q is not an identity ID; IDs look like <40 hex>/<16 hex>", req.Identity)
-	}
-	id, err := s.store.Identity(ctx, req.Identity)
-	if errs.Is(err, errs.NotFound) {
-		return TokenPair{}, errs.New(errs.NotFound, "identity %s does not exist", req.Identity)
-	}
-	if err != nil {
-		return TokenPair{}, fmt.Errorf("load identity: %w", err)
-	}
-	ev.Group = id.Group()
-	auth, ok := s.authn.For(id.Kind())
-	if !ok || id.User != nil {
-		return TokenPair{}, errs.New(errs.PermissionDenied, "identity %s (%s) cannot be assumed by exchanging a token", id.Name, id.Kind())
-	}
-	if !slices.Contains(kinds, id.Kind()) {
-		return TokenPair{}, errs.New(errs.Unauthenticated, "identity %s expects a %s proof, but the bearer token is a %s", id.Name, proofName(id.Kind()), proofName(kinds[0]))
-	}
-	res, err := auth.Authenticate(ctx, req.Proof, id)
-	var refusal *authn.Refusal
-	if errors.As(err, &refusal) {
-		ev.Subject, ev.Detail = refusal.Subject, refusal.Detail
-	}
-	if err != nil {
+		// Only OIDC proofs name their issuer; an AWS proof is bound to
+		// the identity it was signed for.
+		if id, res, err = s.findIdentity(ctx, req.Proof, kinds, ev); err != nil {
+			return TokenPair{}, err
+		}
+	} else if id, res, err = s.assume(ctx, req.Proof, req.Identity, kinds, ev); err != nil {
 		return TokenPair{}, err
 	}
 	ev.Subject, ev.Detail = res.Subject, res.Detail
@@ -97,6 +81,37 @@ func (s *Service) exchange(ctx context.Context, req ExchangeRequest, ev *iam.Eve
 		s.log.WarnContext(ctx, "record last use of identity", "identity", id.ID, "err", err)
 	}
 	return pair, nil
+}
+
+// assume checks the proof against the one identity the caller named.
+func (s *Service) assume(ctx context.Context, proof, ref string, kinds []iam.IdentityKind, ev *iam.Event) (iam.Identity, authn.Result, error) {
+	if !iam.ValidID(ref) {
+		return iam.Identity{}, authn.Result{}, errs.Invalidf("identity", "%q is not an identity ID; IDs look like <40 hex>/<16 hex>", ref)
+	}
+	id, err := s.store.Identity(ctx, ref)
+	if errs.Is(err, errs.NotFound) {
+		return iam.Identity{}, authn.Result{}, errs.New(errs.NotFound, "identity %s does not exist", ref)
+	}
+	if err != nil {
+		return iam.Identity{}, authn.Result{}, fmt.Errorf("load identity: %w", err)
+	}
+	ev.Group = id.Group()
+	auth, ok := s.authn.For(id.Kind())
+	if !ok || id.User != nil {
+		return iam.Identity{}, authn.Result{}, errs.New(errs.PermissionDenied, "identity %s (%s) cannot be assumed by exchanging a token", id.Name, id.Kind())
+	}
+	if !slices.Contains(kinds, id.Kind()) {
+		return iam.Identity{}, authn.Result{}, errs.New(errs.Unauthenticated, "identity %s expects a %s proof, but the bearer token is a %s", id.Name, proofName(id.Kind()), proofName(kinds[0]))
+	}
+	res, err := auth.Authenticate(ctx, proof, id)
+	if err != nil {
+		var refusal *authn.Refusal
+		if errors.As(err, &refusal) {
+			ev.Subject, ev.Detail = refusal.Subject, refusal.Detail
+		}
+		return iam.Identity{}, authn.Result{}, err
+	}
+	return id, res, nil
 }
 
 func proofName(k iam.IdentityKind) string {

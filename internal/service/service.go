@@ -30,6 +30,9 @@ type Config struct {
 	Verifier *token.Verifier
 	// Authn verifies upstream proofs, one authenticator per identity kind.
 	Authn *authn.Registry
+	// Login verifies ID tokens of the upstream OpenID Provider people log
+	// in with; nil when the server has none (see login.go).
+	Login authn.LoginVerifier
 	// Audiences are the audiences, besides Issuer, that exchanged tokens
 	// may carry (other services that trust latch tokens).
 	Audiences []string
@@ -53,6 +56,7 @@ type Service struct {
 	verifier *token.Verifier
 	refresh  time.Duration
 	authn    *authn.Registry
+	login    authn.LoginVerifier
 
 	extraAudiences []string
 }
@@ -79,6 +83,7 @@ func New(cfg Config) (*Service, error) {
 		verifier: cfg.Verifier,
 		refresh:  cfg.RefreshLifetime,
 		authn:    cfg.Authn,
+		login:    cfg.Login,
 
 		extraAudiences: cfg.Audiences,
 	}

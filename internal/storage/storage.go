@@ -65,6 +65,12 @@ type Filter struct {
 	AncestorsOf string
 	Identity    string // role bindings of this identity
 	Role        string // role bindings of this role
+	// Issuer keeps the identities that may accept an OIDC token from this
+	// issuer: claim_match and static identities that name it exactly, and
+	// claim_match identities with an issuer pattern, which the caller
+	// must still test (identities only). It lets an exchange that names no
+	// identity find its candidates with one index lookup.
+	Issuer string
 
 	PageSize  int    // 0 means DefaultPageSize; larger than MaxPageSize is capped
 	PageToken string // from Page.Next

@@ -17,6 +17,7 @@ import (
 // Login methods recorded in login.json.
 const (
 	MethodIdentityToken = "identity-token" // an upstream token given to `auth login`
+	MethodBrowser       = "browser"        // a person logged in at the server's OpenID Provider
 	MethodBootstrap     = "bootstrap"      // the server's one-time bootstrap secret
 	MethodDev           = "dev"            // `latch dev` logged the CLI in
 )

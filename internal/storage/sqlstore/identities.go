@@ -19,7 +19,14 @@ import (
 // UserIdentity.
 const identityColumns = "id, name, description, kind, rule, created_at, updated_at, last_seen"
 
-var identityListing = listing{noun: "identity", table: "identities", columns: identityColumns, name: true}
+// The issuer an OIDC rule names goes into match_issuer ('*' for an issuer
+// pattern), for Filter.Issuer; see migration 00002.
+
+var identityListing = listing{noun: "identity", table: "identities", columns: identityColumns, name: true, issuer: true}
+
+// patternIssuer is match_issuer for a claim_match rule with an issuer
+// pattern.
+const patternIssuer = "*"
 
 // identityRow is an identity's rule as stored.
 type identityRow struct {
@@ -27,6 +34,8 @@ type identityRow struct {
 	rule    string
 	issuer  any // user_issuer, NULL unless a user
 	subject any
+	// matchIssuer is match_issuer: NULL unless claim_match or static.
+	matchIssuer any
 }
 
 func encodeIdentity(id iam.Identity) (identityRow, error) {
@@ -46,8 +55,13 @@ func encodeIdentity(id iam.Identity) (identityRow, error) {
 		v = id.AWS
 	case iam.KindClaimMatch:
 		v = id.ClaimMatch
+		r.matchIssuer = id.ClaimMatch.Issuer
+		if id.ClaimMatch.Issuer == "" {
+			r.matchIssuer = patternIssuer
+		}
 	case iam.KindStatic:
 		v = id.Static
+		r.matchIssuer = id.Static.Issuer
 	case iam.KindUser:
 		v = id.User
 		r.issuer, r.subject = id.User.Issuer, id.User.Subject
@@ -104,10 +118,10 @@ func (s *Store) CreateIdentity(ctx context.Context, id iam.Identity) error {
 	}
 	t := s.db.dialect.timeArg
 	_, err = s.exec(ctx, `INSERT INTO identities
-		(id, parent_id, name, description, kind, rule, user_issuer, user_subject, created_at, updated_at, last_seen)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+		(id, parent_id, name, description, kind, rule, user_issuer, user_subject, created_at, updated_at, last_seen, match_issuer)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
 		id.ID, parentArg(id.ID), id.Name, id.Description, string(r.kind), r.rule, r.issuer, r.subject,
-		t(id.CreatedAt), t(id.UpdatedAt), t(id.LastSeen))
+		t(id.CreatedAt), t(id.UpdatedAt), t(id.LastSeen), r.matchIssuer)
 	return s.identityWriteErr(ctx, "create identity", id, err)
 }
 
@@ -191,9 +205,10 @@ func (s *Store) UpdateIdentity(ctx context.Context, id string, fn func(*iam.Iden
 		}
 		t := s.db.dialect.timeArg
 		_, err = q.ExecContext(ctx, `UPDATE identities SET name = $2, description = $3, kind = $4, rule = $5,
-			user_issuer = $6, user_subject = $7, created_at = $8, updated_at = $9, last_seen = $10 WHERE id = $1`,
+			user_issuer = $6, user_subject = $7, created_at = $8, updated_at = $9, last_seen = $10,
+			match_issuer = $11 WHERE id = $1`,
 			cur.ID, cur.Name, cur.Description, string(r.kind), r.rule, r.issuer, r.subject,
-			t(cur.CreatedAt), t(cur.UpdatedAt), t(cur.LastSeen))
+			t(cur.CreatedAt), t(cur.UpdatedAt), t(cur.LastSeen), r.matchIssuer)
 		if err := s.identityWriteErr(ctx, "update identity", cur, err); err != nil {
 			return err
 		}
@@ -241,7 +256,8 @@ func (s *Store) DeleteIdentity(ctx context.Context, id string) error {
 }
 
 // ListIdentities implements storage.Identities. AncestorsOf, Identity and
-// Role do not apply. Parent iam.RootScope lists users.
+// Role do not apply. Parent iam.RootScope lists users. Issuer is one
+// lookup in the match_issuer index.
 func (s *Store) ListIdentities(ctx context.Context, f storage.Filter) (storage.Page[iam.Identity], error) {
 	return list(ctx, s, identityListing, f, scanIdentity, func(id iam.Identity) string { return id.ID })
 }

@@ -121,6 +121,8 @@ type listing struct {
 	ancestors bool
 	// binding: Filter.Identity and Filter.Role apply.
 	binding bool
+	// issuer: Filter.Issuer applies (identities).
+	issuer bool
 }
 
 // filter turns f into conditions on a. Fields that do not apply to the
@@ -209,6 +211,12 @@ func (l listing) filter(a *args, f storage.Filter) error {
 			return invalidID("role", f.Role)
 		}
 		a.where("role_id = " + a.add(f.Role))
+	}
+	if f.Issuer != "" {
+		if !l.issuer {
+			return notFor("issuer")
+		}
+		a.where("match_issuer IN (" + a.add(f.Issuer) + ", " + a.add(patternIssuer) + ")")
 	}
 	return nil
 }

@@ -139,8 +139,12 @@ func TestPostgresReplicasStartTogether(t *testing.T) {
 	if err := admin.QueryRowContext(t.Context(), "SELECT count(*) FROM "+schemaName(t, schemaDSN)+".goose_db_version WHERE version_id > 0").Scan(&applied); err != nil {
 		t.Fatal(err)
 	}
-	if applied != 1 {
-		t.Errorf("the migration history has %d applied migrations, want 1: replicas migrated twice", applied)
+	files, err := os.ReadDir("migrations/postgres")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if applied != len(files) {
+		t.Errorf("the migration history has %d applied migrations, want %d: replicas migrated twice", applied, len(files))
 	}
 }
 

@@ -16,6 +16,7 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 		{"groups", groupTests()},
 		{"hierarchy", hierarchyTests()},
 		{"identities", identityTests()},
+		{"identities by issuer", issuerTests()},
 		{"roles", roleTests()},
 		{"role bindings", bindingTests()},
 		{"pagination", paginationTests()},

@@ -32,6 +32,8 @@ type Options struct {
 	LogLevel   string
 	AWSAccount string
 	AWSRole    string
+	// OIDC optionally names an OpenID Provider to log in with.
+	OIDC latchserver.OIDCConfig
 }
 
 // DefaultAddr is where `latch dev` listens.
@@ -90,6 +92,7 @@ instead of the fake one.`,
 	fl.StringVar(&opts.LogLevel, "log-level", "warn", "server log level: debug, info, warn or error")
 	fl.StringVar(&opts.AWSAccount, "aws-account", "123456789012", "account of the fake AWS")
 	fl.StringVar(&opts.AWSRole, "aws-role", "latch-dev-instance", "instance role of the fake AWS")
+	server.AddOIDCFlags(cmd, &opts.OIDC)
 	return cmd
 }
 
@@ -137,7 +140,8 @@ func run(ctx context.Context, f *cmdutil.Factory, opts *Options) error {
 	srv, err := latchserver.New(ctx, latchserver.Config{
 		Addr: ln.Addr().String(), URL: url, DataDir: dir, BootstrapSecret: secret,
 		ShutdownGrace: 2 * time.Second, Log: log,
-		AWS: latchserver.AWSConfig{Endpoints: []string{stsURL}, CAFile: caFile},
+		AWS:  latchserver.AWSConfig{Endpoints: []string{stsURL}, CAFile: caFile, NoPublic: opts.STSURL == ""},
+		OIDC: opts.OIDC.ForDev(),
 	})
 	if err != nil {
 		ln.Close()

@@ -42,6 +42,12 @@ On first start the server writes a one-time bootstrap secret to
   latch auth bootstrap --token-file <data-dir>/bootstrap-token
 The secret works once; docs/operations.md explains the bootstrap.
 
+Workloads with OIDC tokens (GitHub Actions, GitLab CI, Kubernetes, AWS
+outbound identity federation) log in through claim_match identities; the
+server fetches each issuer's keys over https (--oidc-insecure-issuer allows
+plain http for one issuer). People log in with ` + "`latch auth login`" + ` at the
+OpenID Provider named by --oidc-issuer and --oidc-client-id.
+
 Every flag can also be set with an environment variable: LATCH_ and the flag
 name in upper case with "-" as "_" (LATCH_DB, LATCH_DATA_DIR, …).`,
 		Example: `  latch server --data-dir /var/lib/latch --url https://latch.example.com --tls-cert cert.pem --tls-key key.pem
@@ -74,6 +80,7 @@ name in upper case with "-" as "_" (LATCH_DB, LATCH_DATA_DIR, …).`,
 	fl.StringSliceVar(&opts.Config.Audiences, "audience", nil, "other audiences tokens may be issued for (services that trust latch tokens); repeatable")
 	addLogFlags(cmd, &opts.LogLevel, &opts.LogJSON)
 	addAWSFlags(cmd, &opts.Config.AWS)
+	AddOIDCFlags(cmd, &opts.Config.OIDC)
 	return cmd
 }
 

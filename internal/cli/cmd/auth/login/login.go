@@ -5,6 +5,8 @@ package login
 import (
 	"context"
 	"fmt"
+	"io"
+	"net/http"
 	"time"
 
 	"connectrpc.com/connect"
@@ -33,16 +35,44 @@ type Options struct {
 	Identity string
 	// Audience lists the audiences of the latch token.
 	Audience []string
+
+	// Browser login (no --identity-token): see browser.go.
+
+	// Headless prints the authorization URL and reads the code, or the
+	// whole redirect URL, from standard input instead of waiting for the
+	// browser on a loopback port.
+	Headless bool
+	// HTTPClient talks to the upstream OpenID Provider.
+	HTTPClient func() (*http.Client, error)
+	// OpenBrowser opens a URL in the user's browser; the default runs the
+	// system's opener. Tests drive the provider's login page with it.
+	OpenBrowser func(url string) error
+	// Rand is the source of the PKCE verifier, state and nonce
+	// (crypto/rand when nil).
+	Rand io.Reader
+	// Timeout bounds a browser login (DefaultBrowserTimeout when zero).
+	Timeout time.Duration
 }
 
 // NewCmdLogin returns the command; runF, when set, replaces loginRun.
 func NewCmdLogin(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	opts := &Options{IO: f.IOStreams, Client: f.Client, TokenCache: f.TokenCache, Now: f.Now}
+	opts := &Options{IO: f.IOStreams, Client: f.Client, TokenCache: f.TokenCache, Now: f.Now, HTTPClient: f.HTTPClient}
 	cmd := &cobra.Command{
-		Use:   "login --identity-token TOKEN|PATH [--identity ID]",
-		Short: "Log in by exchanging an identity token",
-		Long: `Log in by exchanging proof of an identity you already have for a latch
-session.
+		Use:   "login [--identity-token TOKEN|PATH [--identity ID] | --headless]",
+		Short: "Log in with your browser, or by exchanging an identity token",
+		Long: `Log in to latch.
+
+Without flags, log in as yourself at the OpenID Provider the server is
+configured with: latch opens your browser at the provider's login page and
+waits for it on a loopback address (http://127.0.0.1:PORT/callback). On a
+machine without a browser, --headless prints the URL to open elsewhere and
+reads back the code, or the whole address the browser was sent to, from
+standard input. Your first login registers you as a user; you can do
+nothing until an owner grants you a role. The session renews itself with a
+refresh token until ` + "`latch auth logout`" + ` revokes it.
+
+Workloads log in by exchanging proof of an identity they already have for
+a latch session.
 
 --identity-token takes the upstream token itself (an OIDC token, or a
 base64 signed AWS GetCallerIdentity request), the path of a file holding
@@ -52,18 +82,24 @@ of the latch identity to assume; without it the server picks the one
 identity the token matches.
 
 On a server that has no administrator yet, use ` + "`latch auth bootstrap`" + `.`,
-		Example: `  # On an EC2 instance, with a signed GetCallerIdentity request in $TOK:
+		Example: `  # As yourself, in the browser:
+  latch auth login
+
+  # As yourself, over SSH:
+  latch auth login --headless
+
+  # On an EC2 instance, with a signed GetCallerIdentity request in $TOK:
   latch auth login --identity-token $TOK --identity $LATCH_IDENTITY
 
   # In a Kubernetes pod, with a projected service account token:
   latch auth login --identity-token /var/run/latch/oidc-token --identity $LATCH_IDENTITY`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			// Browser login for people and native AWS signing (--aws) are
-			// further ways to obtain the proof; each will be one more case
-			// in proof(), and this check will accept their flags.
-			if opts.IdentityToken == "" {
-				return cmdutil.FlagErrorf("--identity-token is required (browser login is not available yet; on a new server use `latch auth bootstrap`)")
+			switch {
+			case opts.IdentityToken == "" && opts.Identity != "":
+				return cmdutil.FlagErrorf("--identity needs --identity-token: people log in as themselves, workloads assume identities")
+			case opts.IdentityToken != "" && opts.Headless:
+				return cmdutil.FlagErrorf("--headless is for browser login; it does not go with --identity-token")
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
@@ -74,6 +110,7 @@ On a server that has no administrator yet, use ` + "`latch auth bootstrap`" + `.
 	cmd.Flags().StringVar(&opts.IdentityToken, "identity-token", "", "upstream `token`, a file holding it, or - for standard input")
 	cmd.Flags().StringVar(&opts.Identity, "identity", "", "`ID` of the identity to assume")
 	cmd.Flags().StringSliceVar(&opts.Audience, "audience", nil, "audience of the latch token (repeatable; default: the server's URL)")
+	cmd.Flags().BoolVar(&opts.Headless, "headless", false, "browser login without a local browser: print the URL, then read the code or the redirect URL from standard input")
 	return cmd
 }
 
@@ -85,6 +122,9 @@ func loginRun(ctx context.Context, opts *Options) error {
 	cache, err := opts.TokenCache()
 	if err != nil {
 		return err
+	}
+	if opts.IdentityToken == "" {
+		return browserRun(ctx, opts, c, cache)
 	}
 	p, err := proof(opts)
 	if err != nil {
@@ -98,17 +138,22 @@ func loginRun(ctx context.Context, opts *Options) error {
 		return err
 	}
 	fmt.Fprintln(opts.IO.Out, "Successfully exchanged token.")
+	return save(ctx, opts, c, cache, tok, p.method, p.file)
+}
 
+// save checks the new token with the server, caches the session and says
+// who it is for.
+func save(ctx context.Context, opts *Options, c *client.Client, cache *tokencache.Cache, tok client.Token, method, file string) error {
 	who, err := c.API(client.StaticToken(tok.Token)).Auth.WhoAmI(ctx, connect.NewRequest(&authv1.WhoAmIRequest{}))
 	if err != nil {
 		return fmt.Errorf("validate the new token: %w", err)
 	}
 	err = cache.Save(tokencache.Credentials{
 		Login: tokencache.Login{
-			Method:            p.method,
+			Method:            method,
 			Identity:          who.Msg.GetSubject(),
 			Audience:          opts.Audience,
-			IdentityTokenFile: p.file,
+			IdentityTokenFile: file,
 			Expiry:            tok.Expiry,
 			LoggedInAt:        opts.Now(),
 		},

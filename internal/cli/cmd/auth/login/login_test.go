@@ -43,7 +43,10 @@ func TestNewCmdLogin(t *testing.T) {
 			args: "--identity-token t --audience a --audience b,c",
 			want: Options{IdentityToken: "t", Audience: []string{"a", "b", "c"}},
 		},
-		{name: "a token is required until browser login exists", args: "--identity " + identityID, wantErr: true},
+		{name: "no flags mean a browser login", args: "", want: Options{}},
+		{name: "headless is a browser login", args: "--headless", want: Options{Headless: true}},
+		{name: "an identity needs a token", args: "--identity " + identityID, wantErr: true},
+		{name: "headless does not go with a token", args: "--headless --identity-token t", wantErr: true},
 		{name: "no positional arguments", args: "token", wantErr: true},
 	}
 	for _, tt := range tests {
@@ -61,7 +64,7 @@ func TestNewCmdLogin(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got.IO, got.Client, got.TokenCache, got.Now = nil, nil, nil, nil
+			got.IO, got.Client, got.TokenCache, got.Now, got.HTTPClient = nil, nil, nil, nil, nil
 			if diff := cmp.Diff(tt.want, *got); diff != "" {
 				t.Errorf("options (-want +got):\n%s", diff)
 			}

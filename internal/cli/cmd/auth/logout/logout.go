@@ -10,22 +10,32 @@ import (
 	"latch.dev/latch/internal/cli/cmdutil"
 	"latch.dev/latch/internal/cli/iostreams"
 	"latch.dev/latch/internal/cli/tokencache"
+	"latch.dev/latch/internal/client"
+	"latch.dev/latch/internal/errs"
 )
 
 // Options are the inputs of logout.
 type Options struct {
 	IO         *iostreams.IOStreams
 	TokenCache func() (*tokencache.Cache, error)
+	Client     func() (*client.Client, error)
 }
 
 // NewCmdLogout returns the command; runF, when set, replaces logoutRun.
 func NewCmdLogout(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	opts := &Options{IO: f.IOStreams, TokenCache: f.TokenCache}
+	opts := &Options{IO: f.IOStreams, TokenCache: f.TokenCache, Client: f.Client}
 	cmd := &cobra.Command{
 		Use:   "logout",
 		Short: "Forget the session with the current server",
-		Long: `Forget the session with the current server by deleting its cached
-credentials. The tokens stay valid on the server until they expire.`,
+		Long: `End the session with the current server: revoke its refresh token on the
+server, so that the session can no longer be renewed (from this machine or
+from a copy of the token), and delete the cached credentials. An access
+token already issued stays valid until it expires (an hour at most by
+default).
+
+When the server cannot be reached the local credentials are deleted anyway
+and the command says so; the refresh token then stays valid on the server
+until it expires.`,
 		Example: `  latch auth logout
   latch auth logout --url https://latch.example.dev`,
 		Args: cmdutil.NoArgs,
@@ -39,10 +49,18 @@ credentials. The tokens stay valid on the server until they expire.`,
 	return cmd
 }
 
-func logoutRun(_ context.Context, opts *Options) error {
+func logoutRun(ctx context.Context, opts *Options) error {
 	cache, err := opts.TokenCache()
 	if err != nil {
 		return err
+	}
+	var revokeErr error
+	if cr, err := cache.Load(); err == nil && cr.RefreshToken != "" && opts.Client != nil {
+		c, err := opts.Client()
+		if err == nil {
+			err = c.Revoke(ctx, cr.RefreshToken)
+		}
+		revokeErr = err
 	}
 	existed, err := cache.Delete()
 	if err != nil {
@@ -53,5 +71,8 @@ func logoutRun(_ context.Context, opts *Options) error {
 		return nil
 	}
 	fmt.Fprintf(opts.IO.Out, "Logged out of %s.\n", cache.Server())
+	if revokeErr != nil {
+		fmt.Fprintf(opts.IO.ErrOut, "warning: the server did not revoke the refresh token (%s); it stays valid there until it expires\n", errs.Message(revokeErr))
+	}
 	return nil
 }

@@ -1,0 +1,129 @@
+package server_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"connectrpc.com/connect"
+
+	"latch.dev/latch/internal/authn/oidc/oidctest"
+	"latch.dev/latch/internal/client"
+	"latch.dev/latch/internal/errs"
+	authv1 "latch.dev/latch/internal/gen/latch/auth/v1"
+	"latch.dev/latch/internal/server"
+	"latch.dev/latch/internal/server/servertest"
+)
+
+const loginClient = "latch-cli"
+
+// startLogin starts a server whose login provider is a local issuer.
+func startLogin(t *testing.T) (*servertest.Server, *oidctest.Issuer) {
+	t.Helper()
+	op := oidctest.Start(t)
+	srv := servertest.Start(t, servertest.WithConfig(func(c *server.Config) {
+		c.OIDC = server.OIDCConfig{Issuer: op.URL, ClientID: loginClient, InsecureIssuers: []string{op.URL}}
+	}))
+	return srv, op
+}
+
+func idToken(t *testing.T, op *oidctest.Issuer, sub string, extra map[string]any) string {
+	t.Helper()
+	c := op.Claims(time.Now(), sub, loginClient, map[string]any{"nonce": "n-" + sub})
+	for k, v := range extra {
+		c[k] = v
+	}
+	return op.Mint(t, c)
+}
+
+func TestTheLoginProviderIsDescribedWithoutSecrets(t *testing.T) {
+	t.Parallel()
+	srv, op := startLogin(t)
+	p, err := srv.Client().LoginProvider(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Issuer != op.URL || p.ClientID != loginClient || strings.Join(p.Scopes, " ") != "openid email profile" {
+		t.Errorf("login provider %+v", p)
+	}
+}
+
+func TestAnIDTokenLogsInOnce(t *testing.T) {
+	t.Parallel()
+	srv, op := startLogin(t)
+	ctx := t.Context()
+	tok := idToken(t, op, "user-1", map[string]any{"email": "ann@example.dev", "email_verified": true})
+	first, err := srv.Client().Login(ctx, tok, client.LoginRequest{Nonce: "n-user-1"})
+	if err != nil {
+		t.Fatalf("login: %v", err)
+	}
+	if first.RefreshToken == "" {
+		t.Error("a human login got no refresh token")
+	}
+	who, err := srv.API(first.Token).Auth.WhoAmI(ctx, connect.NewRequest(&authv1.WhoAmIRequest{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if who.Msg.GetIdentityName() != "ann" {
+		t.Errorf("the user is named %q, want ann (from the email)", who.Msg.GetIdentityName())
+	}
+	_, err = srv.Client().Login(ctx, tok, client.LoginRequest{Nonce: "n-user-1"})
+	if errs.KindOf(err) != errs.Unauthenticated || !strings.Contains(errs.Message(err), "used to log in already") {
+		t.Errorf("a replayed ID token: got %v, want unauthenticated saying it was used", err)
+	}
+}
+
+func TestUsersWithTheSameNameGetDistinctNames(t *testing.T) {
+	t.Parallel()
+	srv, op := startLogin(t)
+	ctx := t.Context()
+	var names []string
+	for _, sub := range []string{"a", "b", "c"} {
+		tok := idToken(t, op, sub, map[string]any{"preferred_username": "Sam Smith"})
+		pair, err := srv.Client().Login(ctx, tok, client.LoginRequest{Nonce: "n-" + sub})
+		if err != nil {
+			t.Fatal(err)
+		}
+		who, err := srv.API(pair.Token).Auth.WhoAmI(ctx, connect.NewRequest(&authv1.WhoAmIRequest{}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		names = append(names, who.Msg.GetIdentityName())
+	}
+	if got := strings.Join(names, ","); got != "sam-smith,sam-smith-2,sam-smith-3" {
+		t.Errorf("names %s, want sam-smith, sam-smith-2, sam-smith-3", got)
+	}
+}
+
+func TestLoginRefusals(t *testing.T) {
+	t.Parallel()
+	srv, op := startLogin(t)
+	other := oidctest.Start(t)
+	tests := []struct {
+		name  string
+		token func(t *testing.T) string
+		nonce string
+		says  string
+	}{
+		{"another login's nonce", func(t *testing.T) string { return idToken(t, op, "u", nil) }, "n-other", "nonce"},
+		{"an ID token for another client", func(t *testing.T) string {
+			return idToken(t, op, "u", map[string]any{"aud": "another-app"})
+		}, "n-u", "not to latch's client"},
+		{"an ID token from another provider", func(t *testing.T) string {
+			c := other.Claims(time.Now(), "u", loginClient, nil)
+			return other.Mint(t, c)
+		}, "", "not this server's login provider"},
+		{"a workload token", func(t *testing.T) string {
+			return idToken(t, op, "repo:acme/app:ref:refs/heads/main", map[string]any{"aud": srv.URL})
+		}, "", "not to latch's client"},
+	}
+	for _, tt := range tests {
+		t.Run("refuses "+tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := srv.Client().Login(t.Context(), tt.token(t), client.LoginRequest{Nonce: tt.nonce})
+			if errs.KindOf(err) != errs.Unauthenticated || !strings.Contains(errs.Message(err), tt.says) {
+				t.Errorf("got %v, want unauthenticated saying %q", err, tt.says)
+			}
+		})
+	}
+}
