@@ -7,6 +7,7 @@ import (
 	"io"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -20,6 +21,7 @@ import (
 	iamv1 "latch.dev/latch/internal/gen/latch/iam/v1"
 	"latch.dev/latch/internal/server"
 	"latch.dev/latch/internal/server/servertest"
+	"latch.dev/latch/internal/storage"
 	"latch.dev/latch/internal/testutil/optest"
 )
 
@@ -209,6 +211,17 @@ func TestHumanLoginAgainstARealOpenIDProvider(t *testing.T) {
 		}
 		if _, err := srv.Client().Refresh(ctx, cr.RefreshToken); !errs.Is(err, errs.Unauthenticated) {
 			t.Errorf("the logged-out refresh token still works: %v", err)
+		}
+		page, err := srv.Store().ListEvents(ctx, storage.EventFilter{Identity: cr.Login.Identity})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var types []string
+		for _, e := range page.Items {
+			types = append(types, e.Type)
+		}
+		if !slices.Contains(types, "logout") || !slices.Contains(types, "login") {
+			t.Errorf("the audit trail of the user has %v, want its logins and the logout", types)
 		}
 	})
 }

@@ -9,7 +9,7 @@ import "time"
 type Event struct {
 	ID       string
 	Time     time.Time
-	Type     string // "exchange", "bootstrap", "refresh"
+	Type     string // "exchange", "bootstrap", "refresh", "login", "logout"
 	Group    string // the group the event belongs to (the identity's group), RootScope when unknown
 	Identity string // the target identity, when known
 	Outcome  string // "accepted" or "refused"

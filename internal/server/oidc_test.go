@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -247,4 +248,29 @@ func auditOf(t *testing.T, s *servertest.Server, identity string) []iam.Event {
 		t.Fatal(err)
 	}
 	return page.Items
+}
+
+func TestAnAdministratorCanCheckClaimsAgainstAnIdentity(t *testing.T) {
+	t.Parallel()
+	f := startFederation(t)
+	ctx := t.Context()
+	id := f.createGitHub(t, "release", "acme/app")
+	caller, err := f.srv.Service().Authenticate(ctx, http.Header{"Authorization": {"Bearer " + f.srv.Admin.Token}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	claims := iam.TokenClaims{"iss": f.iss.URL, "sub": "repo:acme/app:ref:refs/heads/main", "aud": f.srv.URL, "repository": "acme/other", "ref": "refs/heads/main"}
+	ok, checks, err := f.srv.Service().CheckClaims(ctx, caller, id, claims)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var failed []string
+	for _, c := range checks {
+		if !c.OK {
+			failed = append(failed, c.Field+": "+c.Rule)
+		}
+	}
+	if ok || strings.Join(failed, ";") != `claims.repository: equal to "acme/app"` {
+		t.Errorf("accepted=%v, failed rules %v; want only the repository rule to fail, showing its value to the administrator", ok, failed)
+	}
 }

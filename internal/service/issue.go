@@ -135,12 +135,16 @@ func (s *Service) Refresh(ctx context.Context, raw string) (TokenPair, error) {
 // RevokeRefresh revokes the family of a refresh token (logout). Unknown
 // or malformed tokens are not an error: the outcome the caller wants —
 // the token does not work — holds either way.
+//
+// A revocation of a real token is an audit event ("logout").
 func (s *Service) RevokeRefresh(ctx context.Context, raw string) error {
 	id, secret, ok := strings.Cut(strings.TrimPrefix(raw, refreshPrefix), ".")
 	if !ok || id == "" || secret == "" {
 		return nil
 	}
-	return s.store.Tx(ctx, func(tx storage.Store) error {
+	ev := iam.Event{Type: "logout", Group: iam.RootScope}
+	err := s.store.Tx(ctx, func(tx storage.Store) error {
+		ev.Identity = ""
 		rt, err := tx.UseRefreshToken(ctx, id, s.now().UTC())
 		if err != nil {
 			return nil
@@ -149,8 +153,13 @@ func (s *Service) RevokeRefresh(ctx context.Context, raw string) error {
 		if subtle.ConstantTimeCompare(sum[:], rt.SecretHash) != 1 {
 			return nil
 		}
+		ev.Identity = rt.Identity
 		return tx.RevokeRefreshFamily(ctx, rt.Family, s.now().UTC())
 	})
+	if ev.Identity != "" {
+		s.audit(ctx, ev, err)
+	}
+	return err
 }
 
 func loginKind(id iam.Identity) token.Kind {

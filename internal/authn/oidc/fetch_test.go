@@ -193,3 +193,21 @@ func TestTheCacheHoldsABoundedNumberOfIssuers(t *testing.T) {
 		t.Errorf("the cache holds %d issuers, want at most 2", n)
 	}
 }
+
+func TestAHangingIssuerCostsOneFetchPerBackoff(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, func(c *oidc.Config) { c.Timeout = 100 * time.Millisecond })
+	if _, err := e.auth.Authenticate(t.Context(), e.iss.Mint(t, e.claims(nil)), e.github()); err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Advance(2 * time.Hour)
+	e.iss.SetJWKSDelay(time.Hour)
+	for range 3 {
+		if _, err := e.auth.Authenticate(t.Context(), e.iss.Mint(t, e.claims(nil)), e.github()); err != nil {
+			t.Fatalf("stale keys did not serve: %v", err)
+		}
+	}
+	if _, k := e.iss.Fetches(); k != 2 {
+		t.Errorf("the hanging JWKS was asked %d times in all, want 2 (the first fetch and one refresh)", k)
+	}
+}

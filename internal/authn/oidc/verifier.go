@@ -125,12 +125,6 @@ func New(cfg Config) (*Verifier, error) {
 	}, nil
 }
 
-// Now returns the verifier's clock reading; Skew the tolerated skew.
-func (v *Verifier) Now() time.Time { return v.now() }
-
-// Skew returns the clock difference tolerated for exp, nbf and iat.
-func (v *Verifier) Skew() time.Duration { return v.skew }
-
 // CheckIssuer reports whether iss may be fetched at all (https, or
 // allowed over http), without fetching it.
 func (v *Verifier) CheckIssuer(iss string) error {
@@ -163,13 +157,19 @@ func (v *Verifier) Verify(ctx context.Context, t *Token) (*Token, error) {
 // fresh and hold t's key; fetched again when they are old, or when t's key
 // is unknown and the last fetch is at least MinRefreshInterval ago (a
 // rotation at the issuer). Old keys serve for MaxStale when the issuer
-// cannot be reached.
+// cannot be reached; a failed fetch is not repeated within FailureBackoff.
 func (v *Verifier) keys(ctx context.Context, t *Token) ([]jose.JSONWebKey, error) {
 	iss, now := t.Issuer, v.now()
 	e, ok := v.cache.get(iss)
 	switch {
 	case !ok:
-	case e.keys == nil && e.err != nil && now.Sub(e.tried) < v.backoff:
+	case e.err != nil && now.Sub(e.tried) < v.backoff:
+		// The issuer failed a moment ago: do not ask again yet, so that
+		// a down or hanging issuer costs one fetch per backoff, not one
+		// per exchange.
+		if e.keys != nil && now.Sub(e.fetched) < v.maxStale {
+			return e.keys, nil
+		}
 		return nil, e.err
 	case e.keys == nil:
 	case now.Sub(e.fetched) >= v.ttl:

@@ -18,6 +18,7 @@
 package clitest
 
 import (
+	"context"
 	"errors"
 	"io"
 	"os/exec"
@@ -28,19 +29,85 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 	"github.com/spf13/cobra"
+
+	"latch.dev/latch/internal/cli/cmdutil"
+	"latch.dev/latch/internal/cli/iostreams"
 )
 
-// ParseArgs runs cmd with argv (split on spaces) and returns its error.
-// Commands built with a runF that records its options test argument
-// parsing this way without running anything. Output goes nowhere.
+// ParseArgs runs cmd with argv (split as Split does) and returns its
+// error. Commands built with a runF that records its options test
+// argument parsing this way without running anything. Output goes
+// nowhere.
 func ParseArgs(t testing.TB, cmd *cobra.Command, argv string) error {
 	t.Helper()
-	cmd.SetArgs(strings.Fields(argv))
+	cmd.SetArgs(Split(argv))
 	cmd.SetIn(strings.NewReader(""))
 	cmd.SetOut(io.Discard)
 	cmd.SetErr(io.Discard)
 	_, err := cmd.ExecuteC()
 	return err
+}
+
+// Parse builds a command with newCmd and a runF that records the options
+// instead of running, parses argv, and returns the recorded options
+// (nil when parsing failed) and the error. The options' dependencies
+// (IO, Config, API, …) are the Factory's: a test IOStreams that is not a
+// terminal, and nil funcs.
+func Parse[O any](t testing.TB, newCmd func(*cmdutil.Factory, func(context.Context, *O) error) *cobra.Command, argv string) (*O, error) {
+	t.Helper()
+	ios, _, _, _ := iostreams.Test()
+	var got *O
+	cmd := newCmd(&cmdutil.Factory{IOStreams: ios}, func(_ context.Context, o *O) error {
+		got = o
+		return nil
+	})
+	err := ParseArgs(t, cmd, argv)
+	if err != nil {
+		return nil, err
+	}
+	return got, nil
+}
+
+// IsUsageError reports whether err is a usage mistake, which the CLI
+// reports with the command's usage and exit code 2.
+func IsUsageError(err error) bool {
+	var fe *cmdutil.FlagError
+	return errors.As(err, &fe)
+}
+
+// Split splits a command line on spaces, keeping text in single or
+// double quotes together (without the quotes), so that a test can pass
+// --description 'two words'.
+func Split(argv string) []string {
+	var (
+		out   []string
+		cur   strings.Builder
+		quote rune
+		in    bool
+	)
+	for _, r := range argv {
+		switch {
+		case quote != 0 && r == quote:
+			quote = 0
+		case quote != 0:
+			cur.WriteRune(r)
+		case r == '\'' || r == '"':
+			quote, in = r, true
+		case r == ' ' || r == '\t' || r == '\n':
+			if in {
+				out = append(out, cur.String())
+				cur.Reset()
+				in = false
+			}
+		default:
+			cur.WriteRune(r)
+			in = true
+		}
+	}
+	if in {
+		out = append(out, cur.String())
+	}
+	return out
 }
 
 // Params returns testscript parameters for the scripts in dir. Each script
@@ -50,7 +117,10 @@ func Params(dir string, setup ...func(*testscript.Env) error) testscript.Params 
 	return testscript.Params{
 		Dir:                 dir,
 		RequireExplicitExec: true,
-		Cmds:                map[string]func(*testscript.TestScript, bool, []string){"exitcode": exitCode},
+		Cmds: map[string]func(*testscript.TestScript, bool, []string){
+			"exitcode": exitCode,
+			"capture":  capture,
+		},
 		Setup: func(env *testscript.Env) error {
 			home := filepath.Join(env.WorkDir, "home")
 			env.Setenv("HOME", home)
@@ -89,4 +159,14 @@ func exitCode(ts *testscript.TestScript, neg bool, args []string) {
 	if got != want {
 		ts.Fatalf("%s exited %d, want %d", args[1], got, want)
 	}
+}
+
+// capture is the script command `capture NAME`: it sets $NAME to the
+// standard output of the previous command, without surrounding space, so
+// that a script can use an ID it just created (ID=$(latch … -o id)).
+func capture(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: capture NAME")
+	}
+	ts.Setenv(args[0], strings.TrimSpace(ts.ReadFile("stdout")))
 }

@@ -44,18 +44,23 @@ func NoArgs(cmd *cobra.Command, args []string) error {
 // bare it shows its help, and an unknown subcommand is a usage error
 // (cobra on its own would print the help and exit 0).
 func GroupCommand(cmd *cobra.Command) *cobra.Command {
-	cmd.Args = func(c *cobra.Command, args []string) error {
-		if len(args) == 0 {
-			return nil
-		}
-		msg := fmt.Sprintf("unknown command %q for %q", args[0], c.CommandPath())
-		if s := c.SuggestionsFor(args[0]); len(s) > 0 {
-			msg += "; did you mean " + strings.Join(s, " or ") + "?"
-		}
-		return &FlagError{Err: errors.New(msg)}
-	}
+	cmd.Args = SubcommandsOnly
 	cmd.RunE = func(c *cobra.Command, args []string) error {
 		return c.Help()
 	}
 	return cmd
+}
+
+// SubcommandsOnly accepts no positional arguments: cobra has already
+// routed known subcommands, so an argument here is a mistyped one, which
+// is a usage error with cobra's suggestions.
+func SubcommandsOnly(c *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return nil
+	}
+	msg := fmt.Sprintf("unknown command %q for %q", args[0], c.CommandPath())
+	if s := c.SuggestionsFor(args[0]); len(s) > 0 {
+		msg += "; did you mean " + strings.Join(s, " or ") + "?"
+	}
+	return &FlagError{Err: errors.New(msg)}
 }

@@ -40,3 +40,19 @@ func ConfirmDeletion(ios *iostreams.IOStreams, yes bool, what string) error {
 	}
 	return ErrCancel
 }
+
+// Delete confirms the deletion of what (see ConfirmDeletion), runs del,
+// and on a terminal says what was deleted. A script gets no output: the
+// exit code says it all.
+func Delete(ios *iostreams.IOStreams, yes bool, what string, del func() error) error {
+	if err := ConfirmDeletion(ios, yes, what); err != nil {
+		return err
+	}
+	if err := del(); err != nil {
+		return err
+	}
+	if ios.IsStdoutTTY() {
+		fmt.Fprintf(ios.Out, "Deleted %s.\n", what)
+	}
+	return nil
+}

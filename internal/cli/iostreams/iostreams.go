@@ -85,8 +85,20 @@ func (s *IOStreams) CanPrompt() bool { return s.stdinTTY && s.stdoutTTY }
 
 // Bold returns text in bold when colour is enabled.
 func (s *IOStreams) Bold(text string) string {
+	return s.paint("1", text)
+}
+
+// Green returns text in green when colour is enabled; commands use it for
+// a good outcome (a principal that would be accepted).
+func (s *IOStreams) Green(text string) string { return s.paint("32", text) }
+
+// Red returns text in red when colour is enabled; commands use it for a
+// bad outcome (a principal that would be refused).
+func (s *IOStreams) Red(text string) string { return s.paint("31", text) }
+
+func (s *IOStreams) paint(code, text string) string {
 	if !s.color {
 		return text
 	}
-	return "\x1b[1m" + text + "\x1b[0m"
+	return "\x1b[" + code + "m" + text + "\x1b[0m"
 }

@@ -47,6 +47,18 @@ func (p *Printer) JSONList(list []proto.Message) error {
 	return p.writeIndented(buf.Bytes())
 }
 
+// JSONValue prints a value that is not a protobuf message (a verdict, a
+// build description) with encoding/json, indented like the messages. Its
+// fields' names are its json tags, which are stable API like the
+// messages' proto names.
+func (p *Printer) JSONValue(v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("output: %w", err)
+	}
+	return p.writeIndented(b)
+}
+
 func (p *Printer) writeIndented(b []byte) error {
 	var out bytes.Buffer
 	if err := json.Indent(&out, b, "", "  "); err != nil {

@@ -14,6 +14,12 @@ type Column[T any] struct {
 	Header string
 	// Wide columns appear only with -o wide and when describing one object.
 	Wide bool
+	// Detail columns appear only when describing one object: they spell
+	// out what a listing's Summary column sums up.
+	Detail bool
+	// Summary columns appear only in listings; one described object shows
+	// its Detail columns instead.
+	Summary bool
 	// Max cuts longer cells on a terminal in the table format.
 	Max int
 	// Text gives the cell, unless Time is set.
@@ -40,7 +46,7 @@ func (v View[T]) cell(p *Printer, c Column[T], x T) string {
 func (v View[T]) columns(f Format) []Column[T] {
 	var out []Column[T]
 	for _, c := range v.Columns {
-		if !c.Wide || f == Wide {
+		if !c.Detail && (!c.Wide || f == Wide) {
 			out = append(out, c)
 		}
 	}
@@ -101,6 +107,9 @@ func Object[T proto.Message](p *Printer, v View[T], x T) error {
 	labels := make([]string, 0, len(v.Columns))
 	values := make([]string, 0, len(v.Columns))
 	for _, c := range v.Columns {
+		if c.Summary {
+			continue
+		}
 		if s := v.cell(p, c, x); s != "" {
 			labels = append(labels, c.Header)
 			values = append(values, s)

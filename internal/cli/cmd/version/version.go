@@ -3,7 +3,6 @@ package version
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -48,12 +47,7 @@ func versionRun(_ context.Context, opts *Options) error {
 	info := opts.Build()
 	switch opts.Format {
 	case output.JSON:
-		b, err := json.MarshalIndent(info, "", "  ")
-		if err != nil {
-			return err
-		}
-		_, err = fmt.Fprintf(opts.IO.Out, "%s\n", b)
-		return err
+		return output.NewPrinter(opts.IO, opts.Format, "", nil).JSONValue(info)
 	case output.ID:
 		_, err := fmt.Fprintln(opts.IO.Out, info.Version)
 		return err

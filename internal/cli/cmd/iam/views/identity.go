@@ -21,7 +21,21 @@ func Identity(roles map[string][]string) output.View[*iamv1.Identity] {
 			{Header: "ROLES", Text: func(id *iamv1.Identity) string { return output.Join(roles[id.GetId()]) }, Max: 40},
 			{Header: "ISSUER", Text: issuer, Max: 50},
 			{Header: "EXPIRES", Time: func(id *iamv1.Identity) time.Time { return asTime(id.GetStatic().GetExpiration()) }},
-			{Header: "MATCH", Wide: true, Text: match},
+			{Header: "MATCH", Wide: true, Summary: true, Text: match},
+			// Describing one identity spells its rule out field by field,
+			// with the field names of its JSON.
+			{Header: "AWS ACCOUNT", Detail: true, Text: func(id *iamv1.Identity) string { return id.GetAwsIdentity().GetAwsAccount() }},
+			{Header: "ARN", Detail: true, Text: func(id *iamv1.Identity) string { return id.GetAwsIdentity().GetArn() }},
+			{Header: "ARN PATTERN", Detail: true, Text: func(id *iamv1.Identity) string { return id.GetAwsIdentity().GetArnPattern() }},
+			{Header: "USER ID", Detail: true, Text: func(id *iamv1.Identity) string { return id.GetAwsIdentity().GetUserId() }},
+			{Header: "USER ID PATTERN", Detail: true, Text: func(id *iamv1.Identity) string { return id.GetAwsIdentity().GetUserIdPattern() }},
+			{Header: "SUBJECT", Detail: true, Text: subject},
+			{Header: "SUBJECT PATTERN", Detail: true, Text: func(id *iamv1.Identity) string { return id.GetClaimMatch().GetSubjectPattern() }},
+			{Header: "AUDIENCE", Detail: true, Text: audience},
+			{Header: "AUDIENCE PATTERN", Detail: true, Text: func(id *iamv1.Identity) string { return id.GetClaimMatch().GetAudiencePattern() }},
+			{Header: "CLAIMS", Detail: true, Text: func(id *iamv1.Identity) string { return pairs(id.GetClaimMatch().GetClaims()) }},
+			{Header: "CLAIM PATTERNS", Detail: true, Text: func(id *iamv1.Identity) string { return pairs(id.GetClaimMatch().GetClaimPatterns()) }},
+			{Header: "EMAIL", Detail: true, Text: func(id *iamv1.Identity) string { return id.GetUser().GetEmail() }},
 			{Header: "LAST SEEN", Wide: true, Time: func(id *iamv1.Identity) time.Time { return asTime(id.GetLastSeen()) }},
 			{Header: "CREATED", Wide: true, Time: func(id *iamv1.Identity) time.Time { return asTime(id.GetCreatedAt()) }},
 		},
@@ -84,6 +98,43 @@ func match(id *iamv1.Identity) string {
 		return r.User.GetSubject()
 	}
 	return ""
+}
+
+// subject is the OIDC subject an identity requires exactly (a user's is
+// the subject it logged in with).
+func subject(id *iamv1.Identity) string {
+	switch r := id.GetRelationship().(type) {
+	case *iamv1.Identity_ClaimMatch:
+		return r.ClaimMatch.GetSubject()
+	case *iamv1.Identity_Static:
+		return r.Static.GetSubject()
+	case *iamv1.Identity_User:
+		return r.User.GetSubject()
+	}
+	return ""
+}
+
+// audience is the audience an OIDC token must carry, when the identity
+// sets one (unset, the server's own URL).
+func audience(id *iamv1.Identity) string {
+	if a := id.GetClaimMatch().GetAudience(); a != "" {
+		return a
+	}
+	return output.Join(id.GetStatic().GetAudiences())
+}
+
+// pairs shows a claim map as "name=value" items in name order.
+func pairs(m map[string]string) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	items := make([]string, len(keys))
+	for i, k := range keys {
+		items[i] = k + "=" + m[k]
+	}
+	return output.Join(items)
 }
 
 // RolesByIdentity turns role bindings into the ROLES column's content:

@@ -58,12 +58,9 @@ func createRun(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	parent := opts.Parent
-	if parent == "" {
-		parent = cfg.DefaultParent
-	}
-	if parent == "" {
-		return cmdutil.FlagErrorf("--parent is required (or set default.parent in the config file)")
+	parent, err := cmdutil.RequireParent(opts.Parent, cfg)
+	if err != nil {
+		return err
 	}
 	api, err := opts.API()
 	if err != nil {

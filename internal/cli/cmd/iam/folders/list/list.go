@@ -59,10 +59,7 @@ func listRun(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	parent := opts.Parent
-	if parent == "" {
-		parent = cfg.DefaultParent
-	}
+	parent := cmdutil.Parent(opts.Parent, cfg)
 	f := &iamv1.GroupFilter{}
 	var parentID string
 	if parent != "" {

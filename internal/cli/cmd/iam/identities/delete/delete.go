@@ -64,14 +64,8 @@ func deleteRun(ctx context.Context, opts *Options) error {
 		return err
 	}
 	what := fmt.Sprintf("identity %s [%s]", id.GetName(), id.GetId())
-	if err := cmdutil.ConfirmDeletion(opts.IO, opts.Yes, what); err != nil {
+	return cmdutil.Delete(opts.IO, opts.Yes, what, func() error {
+		_, err := api.Identities.Delete(ctx, connect.NewRequest(&iamv1.DeleteRequest{Id: id.GetId()}))
 		return err
-	}
-	if _, err := api.Identities.Delete(ctx, connect.NewRequest(&iamv1.DeleteRequest{Id: id.GetId()})); err != nil {
-		return err
-	}
-	if opts.IO.IsStdoutTTY() {
-		fmt.Fprintf(opts.IO.Out, "Deleted %s.\n", what)
-	}
-	return nil
+	})
 }

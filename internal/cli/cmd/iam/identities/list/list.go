@@ -69,10 +69,7 @@ func listRun(ctx context.Context, opts *Options) error {
 		return err
 	}
 	f := &iamv1.IdentityFilter{Name: opts.Name, Kind: opts.Type}
-	parent := opts.Parent
-	if parent == "" {
-		parent = cfg.DefaultParent
-	}
+	parent := cmdutil.Parent(opts.Parent, cfg)
 	if parent != "" {
 		id, err := api.GroupID(ctx, parent)
 		if err != nil {

@@ -62,16 +62,10 @@ func deleteRun(ctx context.Context, opts *Options) error {
 		return err
 	}
 	what := fmt.Sprintf("role binding %s (%s: %s in %s)", b.GetId(), views.BindingIdentity(b), b.GetRole().GetName(), groupName(b))
-	if err := cmdutil.ConfirmDeletion(opts.IO, opts.Yes, what); err != nil {
+	return cmdutil.Delete(opts.IO, opts.Yes, what, func() error {
+		_, err := api.RoleBindings.Delete(ctx, connect.NewRequest(&iamv1.DeleteRequest{Id: b.GetId()}))
 		return err
-	}
-	if _, err := api.RoleBindings.Delete(ctx, connect.NewRequest(&iamv1.DeleteRequest{Id: b.GetId()})); err != nil {
-		return err
-	}
-	if opts.IO.IsStdoutTTY() {
-		fmt.Fprintf(opts.IO.Out, "Deleted %s.\n", what)
-	}
-	return nil
+	})
 }
 
 func groupName(b *iamv1.RoleBindingList_Binding) string {

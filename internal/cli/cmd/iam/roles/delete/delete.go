@@ -63,14 +63,8 @@ func deleteRun(ctx context.Context, opts *Options) error {
 		return err
 	}
 	what := fmt.Sprintf("role %s [%s]", role.GetName(), role.GetId())
-	if err := cmdutil.ConfirmDeletion(opts.IO, opts.Yes, what); err != nil {
+	return cmdutil.Delete(opts.IO, opts.Yes, what, func() error {
+		_, err := api.Roles.Delete(ctx, connect.NewRequest(&iamv1.DeleteRequest{Id: role.GetId()}))
 		return err
-	}
-	if _, err := api.Roles.Delete(ctx, connect.NewRequest(&iamv1.DeleteRequest{Id: role.GetId()})); err != nil {
-		return err
-	}
-	if opts.IO.IsStdoutTTY() {
-		fmt.Fprintf(opts.IO.Out, "Deleted %s.\n", what)
-	}
-	return nil
+	})
 }

@@ -62,10 +62,7 @@ func listRun(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	parent := opts.Parent
-	if parent == "" {
-		parent = cfg.DefaultParent
-	}
+	parent := cmdutil.Parent(opts.Parent, cfg)
 	roles, err := api.ListRoles(ctx, &iamv1.RoleFilter{Parent: parent, Name: opts.Name})
 	if err != nil {
 		return err

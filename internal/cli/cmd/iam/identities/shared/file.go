@@ -1,4 +1,4 @@
-package create
+package shared
 
 import (
 	"bytes"
@@ -24,30 +24,15 @@ const maxFileSize = 1 << 20
 // maxDepth bounds YAML nesting (and alias expansion) during conversion.
 const maxDepth = 32
 
-// readIdentity loads an identity from a JSON or YAML file, or from stdin
+// ReadFile loads an identity from a JSON or YAML file, or from stdin
 // when path is "-". JSON goes straight to protojson, which accepts both
 // field styles (awsIdentity and aws_identity); YAML is converted to JSON
 // first. Output-only fields (id, times, user) are dropped, so that the
 // output of `describe -o json` can be edited and loaded again.
-func readIdentity(path string, stdin io.Reader) (*iamv1.Identity, error) {
-	var (
-		b   []byte
-		err error
-	)
-	if path == "-" {
-		b, err = io.ReadAll(io.LimitReader(stdin, maxFileSize+1))
-	} else {
-		var f *os.File
-		if f, err = os.Open(path); err == nil {
-			b, err = io.ReadAll(io.LimitReader(f, maxFileSize+1))
-			f.Close()
-		}
-	}
+func ReadFile(path string, stdin io.Reader) (*iamv1.Identity, error) {
+	b, err := ReadInput(path, stdin, maxFileSize, "the identity file")
 	if err != nil {
-		return nil, fmt.Errorf("read the identity file: %w", err)
-	}
-	if len(b) > maxFileSize {
-		return nil, errs.New(errs.Invalid, "%s is larger than %d bytes", path, maxFileSize)
+		return nil, err
 	}
 	b = bytes.TrimSpace(b)
 	if isYAML(path, b) {
@@ -61,6 +46,28 @@ func readIdentity(path string, stdin io.Reader) (*iamv1.Identity, error) {
 	}
 	id.Id, id.CreatedAt, id.UpdatedAt, id.LastSeen = "", nil, nil, nil
 	return id, nil
+}
+
+// ReadInput reads the file at path, or stdin when path is "-", refusing
+// more than max bytes. what names the input in errors.
+func ReadInput(path string, stdin io.Reader, max int64, what string) ([]byte, error) {
+	r := stdin
+	if path != "-" {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", what, err)
+		}
+		defer f.Close()
+		r = f
+	}
+	b, err := io.ReadAll(io.LimitReader(r, max+1))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", what, err)
+	}
+	if int64(len(b)) > max {
+		return nil, errs.New(errs.Invalid, "%s (%s) is larger than %d bytes", what, path, max)
+	}
+	return b, nil
 }
 
 // isYAML decides by extension, and by content when the extension says

@@ -1,4 +1,4 @@
-package create
+package shared
 
 import (
 	"os"
@@ -84,7 +84,7 @@ awsIdentity:
 			if err := os.WriteFile(path, []byte(tt.content), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			got, err := readIdentity(path, nil)
+			got, err := ReadFile(path, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -96,9 +96,9 @@ awsIdentity:
 }
 
 func TestReadIdentityFromStdin(t *testing.T) {
-	got, err := readIdentity("-", strings.NewReader(`{"name":"piped"}`))
+	got, err := ReadFile("-", strings.NewReader(`{"name":"piped"}`))
 	if err != nil || got.GetName() != "piped" {
-		t.Errorf("readIdentity(-) = %v, %v", got, err)
+		t.Errorf("ReadFile(-) = %v, %v", got, err)
 	}
 }
 
@@ -117,13 +117,13 @@ func TestReadIdentityErrors(t *testing.T) {
 			if err := os.WriteFile(path, []byte(tt.content), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			_, err := readIdentity(path, nil)
+			_, err := ReadFile(path, nil)
 			if !errs.Is(err, errs.Invalid) || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), path) {
 				t.Errorf("err = %v, want an invalid error naming the file and containing %q", err, tt.want)
 			}
 		})
 	}
-	if _, err := readIdentity(filepath.Join(t.TempDir(), "missing.json"), nil); err == nil || !os.IsNotExist(unwrapAll(err)) {
+	if _, err := ReadFile(filepath.Join(t.TempDir(), "missing.json"), nil); err == nil || !os.IsNotExist(unwrapAll(err)) {
 		t.Errorf("a missing file: err = %v", err)
 	}
 }
