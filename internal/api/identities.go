@@ -2,11 +2,14 @@ package api
 
 import (
 	"context"
+	"encoding/json"
+	"strings"
 
 	"connectrpc.com/connect"
 
 	"latch.dev/latch/internal/errs"
 	"latch.dev/latch/internal/iam"
+	"latch.dev/latch/internal/service"
 	"latch.dev/latch/internal/storage"
 
 	iamv1 "latch.dev/latch/internal/gen/latch/iam/v1"
@@ -87,11 +90,23 @@ func (h identities) Check(ctx context.Context, req *connect.Request[iamv1.CheckR
 	if err != nil {
 		return nil, err
 	}
-	p := req.Msg.GetAws()
-	if p == nil {
-		return nil, errs.Invalidf("principal", "give the AWS principal to check (account, ARN and user ID)")
+	var (
+		ok     bool
+		checks []service.RuleCheck
+	)
+	switch {
+	case req.Msg.GetAws() != nil:
+		p := req.Msg.GetAws()
+		ok, checks, err = h.svc.CheckAWS(ctx, c, req.Msg.GetId(), iam.AWSPrincipal{Account: p.GetAccount(), ARN: p.GetArn(), UserID: p.GetUserId()})
+	case req.Msg.GetClaimsJson() != "":
+		claims, perr := parseClaims(req.Msg.GetClaimsJson())
+		if perr != nil {
+			return nil, perr
+		}
+		ok, checks, err = h.svc.CheckClaims(ctx, c, req.Msg.GetId(), claims)
+	default:
+		return nil, errs.Invalidf("principal", "give the principal to check: an AWS principal (account, ARN, user ID) or an OIDC token's claims as JSON")
 	}
-	ok, checks, err := h.svc.CheckAWS(ctx, c, req.Msg.GetId(), iam.AWSPrincipal{Account: p.GetAccount(), ARN: p.GetArn(), UserID: p.GetUserId()})
 	if err != nil {
 		return nil, err
 	}
@@ -100,4 +115,25 @@ func (h identities) Check(ctx context.Context, req *connect.Request[iamv1.CheckR
 		out.Checks = append(out.Checks, &iamv1.RuleCheck{Field: ch.Field, Ok: ch.OK, Rule: ch.Rule, Reason: ch.Reason})
 	}
 	return connect.NewResponse(out), nil
+}
+
+// maxClaimsBytes bounds the claims document of a check.
+const maxClaimsBytes = 64 << 10
+
+// parseClaims decodes a JSON object of token claims, keeping numbers as
+// the text that was written (the way verified tokens are decoded).
+func parseClaims(s string) (iam.TokenClaims, error) {
+	if len(s) > maxClaimsBytes {
+		return nil, errs.Invalidf("claims_json", "is %d bytes; the limit is %d", len(s), maxClaimsBytes)
+	}
+	dec := json.NewDecoder(strings.NewReader(s))
+	dec.UseNumber()
+	var claims map[string]any
+	if err := dec.Decode(&claims); err != nil || claims == nil {
+		return nil, errs.Invalidf("claims_json", "is not a JSON object of claims")
+	}
+	if dec.More() {
+		return nil, errs.Invalidf("claims_json", "has data after the JSON object")
+	}
+	return iam.TokenClaims(claims), nil
 }

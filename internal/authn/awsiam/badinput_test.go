@@ -387,6 +387,9 @@ func TestBadInputIsRefusedBeforeSTSIsCalled(t *testing.T) {
 			kind:  refused, check: CheckTime, want: []string{"Credential's date 20261124 is not the day of X-Amz-Date"}},
 
 		// (c) 17: headers that change what STS does or how it answers.
+		{name: "a signed Latch-Nonce that is too short is refused",
+			proof: specProof(func(s spec) spec { return s.with("Latch-Nonce", "abc") }),
+			kind:  refused, check: CheckHeaders, want: []string{"Latch-Nonce", "16 to 64"}},
 		{name: "a signed X-Amz-Foo header is refused (c17)",
 			proof: specProof(func(s spec) spec { return s.with("X-Amz-Foo", "bar") }),
 			kind:  refused, check: CheckHeaders, want: []string{"header x-amz-foo"}},

@@ -2,6 +2,7 @@ package awsiam
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -137,6 +138,10 @@ func checkQuery(q string) error {
 // checkHeaders refuses headers that change framing or could be read
 // differently by latch and STS: duplicates of the headers latch relies on,
 // a body announced by Transfer-Encoding or a non-zero Content-Length, and
+// nonceRE is the shape of a Latch-Nonce: enough room for 128 random bits
+// in any common encoding, nothing that needs canonicalising.
+var nonceRE = regexp.MustCompile(`^[A-Za-z0-9_-]{16,64}$`)
+
 // X-Amz-* headers outside the short list (the CVE-2020-16250 fix).
 func checkHeaders(req *proofRequest) error {
 	for _, h := range req.header {
@@ -152,10 +157,13 @@ func checkHeaders(req *proofRequest) error {
 			return reject(CheckHeaders, "the AWS proof has Content-Length %q; the request must have no body", truncate(v, 20))
 		}
 	}
-	for _, name := range []string{"authorization", "x-amz-date", "content-length", headerIdentity, headerAudience, "x-amz-security-token", "x-amz-content-sha256", "accept"} {
+	for _, name := range []string{"authorization", "x-amz-date", "content-length", headerIdentity, headerAudience, headerNonce, "x-amz-security-token", "x-amz-content-sha256", "accept"} {
 		if n := len(req.values(name)); n > 1 {
 			return reject(CheckHeaders, "the AWS proof has %d %s headers; it must have at most one", n, displayName(name))
 		}
+	}
+	if v := req.values(headerNonce); len(v) == 1 && !nonceRE.MatchString(v[0]) {
+		return reject(CheckHeaders, "the Latch-Nonce header must be 16 to 64 letters, digits, '-' or '_'")
 	}
 	if v := req.values("x-amz-content-sha256"); len(v) == 1 && v[0] != emptySHA256 {
 		return reject(CheckHeaders, "X-Amz-Content-Sha256 is not the hash of an empty body; the request must have no body")
@@ -321,6 +329,8 @@ func displayName(name string) string {
 		return "Content-Length"
 	case "accept":
 		return "Accept"
+	case headerNonce:
+		return "Latch-Nonce"
 	}
 	return name
 }

@@ -3,6 +3,7 @@ package awsiam
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -20,7 +21,8 @@ import (
 // the aws-sdk-go-v2 SigV4 signer for service sts in region (the session
 // token, if any, is added and signed as X-Amz-Security-Token), serialized
 // with req.Write and encoded with padded URL-safe base64, exactly as the
-// Chainguard SDK's generator does.
+// Chainguard SDK's generator does, plus a signed random Latch-Nonce header
+// so that two proofs signed in the same second differ.
 //
 // endpoint defaults to https://sts.amazonaws.com and region to us-east-1;
 // a regional endpoint must be signed for its own region (see
@@ -53,6 +55,11 @@ func Sign(ctx context.Context, creds aws.Credentials, endpoint, region, identity
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("Chainguard-Identity", identity)
 	req.Header.Set("Chainguard-Audience", audience)
+	nonce := make([]byte, 16)
+	if _, err := rand.Read(nonce); err != nil {
+		return "", fmt.Errorf("sign AWS proof: %w", err)
+	}
+	req.Header.Set("Latch-Nonce", base64.RawURLEncoding.EncodeToString(nonce))
 	if err := v4.NewSigner().SignHTTP(ctx, creds, req, emptySHA256, stsService, region, now.UTC()); err != nil {
 		return "", fmt.Errorf("sign AWS proof: %w", err)
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 )
@@ -46,8 +47,28 @@ func TestSignBuildsTheChainguardShape(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a.signedRaw != "accept;chainguard-audience;chainguard-identity;host;x-amz-date;x-amz-security-token" || a.region != "us-east-1" {
+	if a.signedRaw != "accept;chainguard-audience;chainguard-identity;host;latch-nonce;x-amz-date;x-amz-security-token" || a.region != "us-east-1" {
 		t.Errorf("signed %s for %s", a.signedRaw, a.region)
+	}
+	if n := req.values("latch-nonce"); len(n) != 1 || !nonceRE.MatchString(n[0]) {
+		t.Errorf("latch-nonce = %q, want one random value", n)
+	}
+}
+
+func TestTwoProofsSignedInTheSameSecondDiffer(t *testing.T) {
+	t.Parallel()
+	creds := aws.Credentials{AccessKeyID: "ASIAEXAMPLEEXAMPLE01", SecretAccessKey: "secret", SessionToken: "token"}
+	at := time.Date(2026, 11, 25, 17, 39, 11, 0, time.UTC)
+	a, err := Sign(context.Background(), creds, "", "", testIdentity, testAudience, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Sign(context.Background(), creds, "", "", testIdentity, testAudience, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a == b {
+		t.Error("two proofs signed in the same second are identical, so the second would be refused as a replay")
 	}
 }
 

@@ -20,20 +20,26 @@ const (
 const (
 	headerIdentity = "chainguard-identity"
 	headerAudience = "chainguard-audience"
+	// headerNonce is latch's own optional header: a random value that the
+	// client signs so that two proofs signed in the same second (SigV4
+	// dates have one-second resolution) differ, and the single-use rule
+	// does not refuse the second of two logins started together.
+	headerNonce = "latch-nonce"
 )
 
 // signableHeaders lists, sorted, the only headers a proof may sign. Each
 // has a reason: host and x-amz-date are required by SigV4 and by latch;
 // the binding headers are required by latch; the session token
 // authenticates temporary credentials; accept selects the JSON answer;
-// content-length and x-amz-content-sha256 describe the (empty) body.
+// content-length and x-amz-content-sha256 describe the (empty) body;
+// latch-nonce makes proofs signed in the same second distinct.
 // Anything else would be forwarded to STS with a meaning latch did not
 // check.
-const signableHeaders = "accept, chainguard-audience, chainguard-identity, content-length, host, x-amz-content-sha256, x-amz-date, x-amz-security-token"
+const signableHeaders = "accept, chainguard-audience, chainguard-identity, content-length, host, latch-nonce, x-amz-content-sha256, x-amz-date, x-amz-security-token"
 
 func signable(name string) bool {
 	switch name {
-	case "accept", headerAudience, headerIdentity, "content-length", "host",
+	case "accept", headerAudience, headerIdentity, headerNonce, "content-length", "host",
 		"x-amz-content-sha256", "x-amz-date", "x-amz-security-token":
 		return true
 	}

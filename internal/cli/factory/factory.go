@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"latch.dev/latch/internal/cli/awsproof"
 	"latch.dev/latch/internal/cli/buildinfo"
 	"latch.dev/latch/internal/cli/cmdutil"
 	"latch.dev/latch/internal/cli/config"
@@ -66,7 +67,7 @@ func New(ios *iostreams.IOStreams, getenv func(string) string) *cmdutil.Factory 
 		if err != nil {
 			return nil, err
 		}
-		return &tokencache.Session{Cache: cache, Renewer: c, Now: f.Now}, nil
+		return &tokencache.Session{Cache: cache, Renewer: c, Now: f.Now, SignAWS: awsproof.Sign}, nil
 	})
 	f.API = sync.OnceValues(func() (*client.API, error) {
 		s, err := f.Session()

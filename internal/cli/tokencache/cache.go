@@ -18,6 +18,7 @@ import (
 const (
 	MethodIdentityToken = "identity-token" // an upstream token given to `auth login`
 	MethodBrowser       = "browser"        // a person logged in at the server's OpenID Provider
+	MethodAWS           = "aws"            // an AWS proof signed on this machine (`auth login --aws`)
 	MethodBootstrap     = "bootstrap"      // the server's one-time bootstrap secret
 	MethodDev           = "dev"            // `latch dev` logged the CLI in
 )
@@ -37,9 +38,13 @@ type Login struct {
 	Audience []string `json:"audience,omitempty"`
 	// IdentityTokenFile is the file the upstream token was read from; a
 	// renewal reads it again (Kubernetes and CI rotate such files).
-	IdentityTokenFile string    `json:"identity_token_file,omitempty"`
-	Expiry            time.Time `json:"expiry"`
-	LoggedInAt        time.Time `json:"logged_in_at"`
+	IdentityTokenFile string `json:"identity_token_file,omitempty"`
+	// AWSSTSEndpoint and AWSSTSRegion are what an AWS login signed its
+	// proof for, when not the defaults; a renewal signs the same way.
+	AWSSTSEndpoint string    `json:"aws_sts_endpoint,omitempty"`
+	AWSSTSRegion   string    `json:"aws_sts_region,omitempty"`
+	Expiry         time.Time `json:"expiry"`
+	LoggedInAt     time.Time `json:"logged_in_at"`
 }
 
 // Credentials are what is cached for one server.

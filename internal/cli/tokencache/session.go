@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"latch.dev/latch/internal/cli/awsproof"
 	"latch.dev/latch/internal/client"
 	"latch.dev/latch/internal/errs"
 )
@@ -30,6 +31,9 @@ type Session struct {
 	Now     func() time.Time
 	// Leeway is DefaultLeeway when zero.
 	Leeway time.Duration
+	// SignAWS signs a new AWS proof for an AWS login's renewal; nil
+	// means AWS logins cannot renew.
+	SignAWS func(ctx context.Context, identity, audience string, o awsproof.Options) (string, error)
 
 	mu sync.Mutex
 }
@@ -87,6 +91,13 @@ func (s *Session) renew(ctx context.Context, cr Credentials) (Credentials, error
 			Identity: cr.Login.Identity,
 			Audience: cr.Login.Audience,
 		})
+	case cr.Login.Method == MethodAWS && s.SignAWS != nil:
+		var proof string
+		proof, err = s.SignAWS(ctx, cr.Login.Identity, cr.Login.Server, awsproof.Options{Endpoint: cr.Login.AWSSTSEndpoint, Region: cr.Login.AWSSTSRegion})
+		if err != nil {
+			return cr, fmt.Errorf("renew session: %w", err)
+		}
+		tok, err = s.Renewer.Exchange(ctx, proof, client.ExchangeRequest{Identity: cr.Login.Identity, Audience: cr.Login.Audience})
 	default:
 		return cr, errs.New(errs.Unauthenticated, "your session with %s expired at %s and cannot be renewed without logging in again", cr.Login.Server, cr.Login.Expiry.Format(time.RFC3339))
 	}

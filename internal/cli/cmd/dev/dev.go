@@ -32,6 +32,9 @@ type Options struct {
 	LogLevel   string
 	AWSAccount string
 	AWSRole    string
+	// TokenLifetime is how long issued tokens live; short lifetimes let
+	// renewal be tried without waiting an hour.
+	TokenLifetime time.Duration
 	// OIDC optionally names an OpenID Provider to log in with.
 	OIDC latchserver.OIDCConfig
 }
@@ -92,6 +95,7 @@ instead of the fake one.`,
 	fl.StringVar(&opts.LogLevel, "log-level", "warn", "server log level: debug, info, warn or error")
 	fl.StringVar(&opts.AWSAccount, "aws-account", "123456789012", "account of the fake AWS")
 	fl.StringVar(&opts.AWSRole, "aws-role", "latch-dev-instance", "instance role of the fake AWS")
+	fl.DurationVar(&opts.TokenLifetime, "token-lifetime", time.Hour, "lifetime of issued tokens (short ones let you watch sessions renew themselves)")
 	server.AddOIDCFlags(cmd, &opts.OIDC)
 	return cmd
 }
@@ -139,7 +143,7 @@ func run(ctx context.Context, f *cmdutil.Factory, opts *Options) error {
 	}
 	srv, err := latchserver.New(ctx, latchserver.Config{
 		Addr: ln.Addr().String(), URL: url, DataDir: dir, BootstrapSecret: secret,
-		ShutdownGrace: 2 * time.Second, Log: log,
+		ShutdownGrace: 2 * time.Second, Log: log, TokenLifetime: opts.TokenLifetime,
 		AWS:  latchserver.AWSConfig{Endpoints: []string{stsURL}, CAFile: caFile, NoPublic: opts.STSURL == ""},
 		OIDC: opts.OIDC.ForDev(),
 	})

@@ -12,6 +12,7 @@ import (
 	"connectrpc.com/connect"
 	"github.com/spf13/cobra"
 
+	"latch.dev/latch/internal/cli/awsproof"
 	"latch.dev/latch/internal/cli/cmdutil"
 	"latch.dev/latch/internal/cli/iostreams"
 	"latch.dev/latch/internal/cli/tokencache"
@@ -36,6 +37,14 @@ type Options struct {
 	// Audience lists the audiences of the latch token.
 	Audience []string
 
+	// AWS signs a proof with this machine's AWS credentials instead of
+	// taking one from --identity-token.
+	AWS bool
+	// AWSOptions say which STS endpoint the proof is signed for.
+	AWSOptions awsproof.Options
+	// SignAWS makes the AWS proof; awsproof.Sign outside tests.
+	SignAWS func(ctx context.Context, identity, audience string, o awsproof.Options) (string, error)
+
 	// Browser login (no --identity-token): see browser.go.
 
 	// Headless prints the authorization URL and reads the code, or the
@@ -56,9 +65,9 @@ type Options struct {
 
 // NewCmdLogin returns the command; runF, when set, replaces loginRun.
 func NewCmdLogin(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	opts := &Options{IO: f.IOStreams, Client: f.Client, TokenCache: f.TokenCache, Now: f.Now, HTTPClient: f.HTTPClient}
+	opts := &Options{IO: f.IOStreams, Client: f.Client, TokenCache: f.TokenCache, Now: f.Now, HTTPClient: f.HTTPClient, SignAWS: awsproof.Sign}
 	cmd := &cobra.Command{
-		Use:   "login [--identity-token TOKEN|PATH [--identity ID] | --headless]",
+		Use:   "login [--identity-token TOKEN|PATH [--identity ID] | --aws --identity ID | --headless]",
 		Short: "Log in with your browser, or by exchanging an identity token",
 		Long: `Log in to latch.
 
@@ -81,6 +90,15 @@ the session), or "-" to read it from standard input. --identity is the ID
 of the latch identity to assume; without it the server picks the one
 identity the token matches.
 
+--aws makes the AWS proof on this machine, without curl: the credentials
+come from the AWS SDK's default chain (environment, profiles and SSO, web
+identity on EKS, the ECS and EC2 instance metadata services), the signed
+GetCallerIdentity request is bound to --identity and to the server, and the
+session signs a new proof by itself whenever its token expires. The proof is
+signed for AWS_ENDPOINT_URL_STS when it is set (AWS_CA_BUNDLE and the other
+AWS_* settings apply as for the AWS CLI), else for https://sts.amazonaws.com;
+--aws-sts-endpoint overrides both.
+
 On a server that has no administrator yet, use ` + "`latch auth bootstrap`" + `.`,
 		Example: `  # As yourself, in the browser:
   latch auth login
@@ -91,12 +109,23 @@ On a server that has no administrator yet, use ` + "`latch auth bootstrap`" + `.
   # On an EC2 instance, with a signed GetCallerIdentity request in $TOK:
   latch auth login --identity-token $TOK --identity $LATCH_IDENTITY
 
+  # On an EC2 instance (or ECS, Lambda, EKS), natively:
+  latch auth login --aws --identity $LATCH_IDENTITY
+
   # In a Kubernetes pod, with a projected service account token:
   latch auth login --identity-token /var/run/latch/oidc-token --identity $LATCH_IDENTITY`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			switch {
-			case opts.IdentityToken == "" && opts.Identity != "":
+			case opts.AWS && opts.IdentityToken != "":
+				return cmdutil.FlagErrorf("--aws makes the proof itself; it does not go with --identity-token")
+			case opts.AWS && opts.Identity == "":
+				return cmdutil.FlagErrorf("--aws needs --identity: the ID of the AWS identity to assume")
+			case opts.AWS && opts.Headless:
+				return cmdutil.FlagErrorf("--headless is for browser login; it does not go with --aws")
+			case !opts.AWS && (opts.AWSOptions.Endpoint != "" || opts.AWSOptions.Region != ""):
+				return cmdutil.FlagErrorf("--aws-sts-endpoint and --aws-sts-region go with --aws")
+			case opts.IdentityToken == "" && opts.Identity != "" && !opts.AWS:
 				return cmdutil.FlagErrorf("--identity needs --identity-token: people log in as themselves, workloads assume identities")
 			case opts.IdentityToken != "" && opts.Headless:
 				return cmdutil.FlagErrorf("--headless is for browser login; it does not go with --identity-token")
@@ -110,6 +139,9 @@ On a server that has no administrator yet, use ` + "`latch auth bootstrap`" + `.
 	cmd.Flags().StringVar(&opts.IdentityToken, "identity-token", "", "upstream `token`, a file holding it, or - for standard input")
 	cmd.Flags().StringVar(&opts.Identity, "identity", "", "`ID` of the identity to assume")
 	cmd.Flags().StringSliceVar(&opts.Audience, "audience", nil, "audience of the latch token (repeatable; default: the server's URL)")
+	cmd.Flags().BoolVar(&opts.AWS, "aws", false, "sign an AWS proof with this machine's AWS credentials (no curl needed)")
+	cmd.Flags().StringVar(&opts.AWSOptions.Endpoint, "aws-sts-endpoint", "", "STS `URL` to sign the proof for (default: AWS_ENDPOINT_URL_STS, else https://sts.amazonaws.com)")
+	cmd.Flags().StringVar(&opts.AWSOptions.Region, "aws-sts-region", "", "signing `region` (default: from the endpoint's host name, else us-east-1)")
 	cmd.Flags().BoolVar(&opts.Headless, "headless", false, "browser login without a local browser: print the URL, then read the code or the redirect URL from standard input")
 	return cmd
 }
@@ -123,12 +155,20 @@ func loginRun(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	if opts.IdentityToken == "" {
+	var p upstream
+	switch {
+	case opts.AWS:
+		tok, err := opts.SignAWS(ctx, opts.Identity, c.BaseURL(), opts.AWSOptions)
+		if err != nil {
+			return err
+		}
+		p = upstream{token: tok, method: tokencache.MethodAWS}
+	case opts.IdentityToken == "":
 		return browserRun(ctx, opts, c, cache)
-	}
-	p, err := proof(opts)
-	if err != nil {
-		return err
+	default:
+		if p, err = proof(opts); err != nil {
+			return err
+		}
 	}
 	tok, err := c.Exchange(ctx, p.token, client.ExchangeRequest{Identity: opts.Identity, Audience: opts.Audience})
 	if err != nil {
@@ -154,6 +194,8 @@ func save(ctx context.Context, opts *Options, c *client.Client, cache *tokencach
 			Identity:          who.Msg.GetSubject(),
 			Audience:          opts.Audience,
 			IdentityTokenFile: file,
+			AWSSTSEndpoint:    opts.AWSOptions.Endpoint,
+			AWSSTSRegion:      opts.AWSOptions.Region,
 			Expiry:            tok.Expiry,
 			LoggedInAt:        opts.Now(),
 		},
