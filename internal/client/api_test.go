@@ -10,6 +10,7 @@ import (
 	"latch.dev/latch/internal/client"
 	"latch.dev/latch/internal/client/clienttest"
 	"latch.dev/latch/internal/errs"
+	authv1 "latch.dev/latch/internal/gen/latch/auth/v1"
 	iamv1 "latch.dev/latch/internal/gen/latch/iam/v1"
 )
 
@@ -149,5 +150,41 @@ func TestGroupLookup(t *testing.T) {
 				t.Errorf("err = %v (kind %v), want kind %v", err, got, tt.wantKind)
 			}
 		})
+	}
+}
+
+func TestListEventsStopsAtTheLimit(t *testing.T) {
+	var sizes []int32
+	srv := clienttest.NewServer(t, clienttest.Handlers{Auth: &clienttest.Auth{
+		ListEventsFunc: func(_ context.Context, r *authv1.ListEventsRequest) (*authv1.EventList, error) {
+			sizes = append(sizes, r.GetPageSize())
+			return &authv1.EventList{Items: []*authv1.Event{{Id: "a"}, {Id: "b"}}, NextPageToken: "more"}, nil
+		},
+	}})
+	got, err := srv.API.ListEvents(t.Context(), &authv1.ListEventsRequest{}, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 3 || len(sizes) != 2 || sizes[0] != 3 {
+		t.Errorf("got %d events from pages of %v; want 3 from two pages asked for 3", len(got), sizes)
+	}
+}
+
+func TestUpdateGroupKeepsWhatIsNotChanged(t *testing.T) {
+	var sent *iamv1.Group
+	srv := clienttest.NewServer(t, clienttest.Handlers{Groups: &clienttest.Groups{
+		UpdateFunc: func(_ context.Context, g *iamv1.Group) (*iamv1.Group, error) {
+			sent = g
+			return g, nil
+		},
+	}})
+	cur := &iamv1.Group{Id: orgID, Name: "acme.dev", Description: "Acme"}
+	empty := ""
+	got, err := srv.API.UpdateGroup(t.Context(), cur, nil, &empty)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sent.GetName() != "acme.dev" || sent.GetDescription() != "" || got.GetId() != orgID || cur.GetDescription() != "Acme" {
+		t.Errorf("sent %v, got %v; the current group must stay as it was: %v", sent, got, cur)
 	}
 }

@@ -43,8 +43,9 @@ func describeRegexpError(err error) string {
 
 // Matcher is a compiled "exact or pattern" rule for one string field.
 type Matcher struct {
-	exact string
-	re    *regexp.Regexp
+	exact   string
+	pattern string // as the user wrote it, for explanations
+	re      *regexp.Regexp
 }
 
 // NewMatcher builds a matcher from the exact value or the pattern; exactly
@@ -62,7 +63,7 @@ func NewMatcher(field, exact, pattern string) (Matcher, error) {
 	if err != nil {
 		return Matcher{}, err
 	}
-	return Matcher{re: re}, nil
+	return Matcher{pattern: pattern, re: re}, nil
 }
 
 // Match reports whether v satisfies the rule.
@@ -79,7 +80,7 @@ func (m Matcher) IsSet() bool { return m.re != nil || m.exact != "" }
 // String describes the rule for explanations ("equal to X", "matching P").
 func (m Matcher) String() string {
 	if m.re != nil {
-		return fmt.Sprintf("matching %s", m.re.String())
+		return fmt.Sprintf("matching %s (the whole value)", m.pattern)
 	}
 	return fmt.Sprintf("equal to %q", m.exact)
 }

@@ -1,6 +1,6 @@
 // Package clitest helps test the CLI: running a command's argument
-// parsing in isolation, and running testscript (.txtar) scripts that call
-// `latch` in a private home directory.
+// parsing in isolation (Parse, RunParseCases), and running testscript
+// (.txtar) scripts that call `latch` in a private home directory.
 //
 // A script test package wires it up in a few lines:
 //
@@ -12,9 +12,13 @@
 //		testscript.Run(t, clitest.Params("testdata/script", startServer))
 //	}
 //
-// (clitest itself does not import the cli package, so that command tests
-// can use ParseArgs without an import cycle), where startServer, a Setup function, may start an in-process server and
-// set LATCH_URL.
+// where startServer, a Setup function, may start an in-process server and
+// set LATCH_URL. clitest itself does not import the cli package, so that
+// command tests can use it without an import cycle.
+//
+// Scripts get two commands besides testscript's own: `exitcode N prog
+// args...` checks an exit code, and `capture NAME` keeps the previous
+// command's output in $NAME (ID=$(latch … -o id)).
 package clitest
 
 import (
@@ -27,6 +31,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/rogpeppe/go-internal/testscript"
 	"github.com/spf13/cobra"
 
@@ -66,6 +72,38 @@ func Parse[O any](t testing.TB, newCmd func(*cmdutil.Factory, func(context.Conte
 		return nil, err
 	}
 	return got, nil
+}
+
+// ParseCase is one row of a TestNewCmdX table: the arguments, and the
+// options they must give or that they are a usage error.
+type ParseCase[O any] struct {
+	Name    string
+	Args    string
+	Want    O
+	WantErr bool
+}
+
+// RunParseCases runs each case through Parse as a subtest and compares
+// the options with Want, leaving out the IOStreams, which Parse supplies.
+func RunParseCases[O any](t *testing.T, newCmd func(*cmdutil.Factory, func(context.Context, *O) error) *cobra.Command, cases []ParseCase[O]) {
+	t.Helper()
+	for _, tt := range cases {
+		t.Run(tt.Name, func(t *testing.T) {
+			got, err := Parse(t, newCmd, tt.Args)
+			if tt.WantErr {
+				if !IsUsageError(err) {
+					t.Fatalf("%s: err = %v, want a usage error", tt.Args, err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("%s: %v", tt.Args, err)
+			}
+			if diff := cmp.Diff(tt.Want, *got, cmpopts.IgnoreTypes(&iostreams.IOStreams{})); diff != "" {
+				t.Errorf("%s: options (-want +got):\n%s", tt.Args, diff)
+			}
+		})
+	}
 }
 
 // IsUsageError reports whether err is a usage mistake, which the CLI

@@ -18,7 +18,12 @@ import (
 // share the server, so each uses its own organization names.
 func TestServerScripts(t *testing.T) {
 	srv := servertest.Start(t)
-	testscript.Run(t, clitest.Params("testdata/server", func(env *testscript.Env) error {
+	testscript.Run(t, clitest.Params("testdata/server", loginAsAdmin(srv)))
+}
+
+// loginAsAdmin logs each script in as the server's administrator.
+func loginAsAdmin(srv *servertest.Server) func(*testscript.Env) error {
+	return func(env *testscript.Env) error {
 		env.Setenv("LATCH_URL", srv.URL)
 		cache, err := tokencache.New(filepath.Join(env.Getenv("XDG_CACHE_HOME"), "latch"), srv.URL)
 		if err != nil {
@@ -30,7 +35,7 @@ func TestServerScripts(t *testing.T) {
 			AccessToken: srv.Admin.Token,
 			Login:       tokencache.Login{Method: tokencache.MethodBootstrap, Expiry: srv.Admin.Expiry},
 		})
-	}))
+	}
 }
 
 // TestBootstrapScript runs testdata/bootstrap against a server that has no

@@ -7,7 +7,9 @@ import (
 	"testing"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
+	"latch.dev/latch/internal/cli/config"
 	"latch.dev/latch/internal/cli/iostreams"
 	"latch.dev/latch/internal/errs"
 )
@@ -72,5 +74,73 @@ func TestHints(t *testing.T) {
 	}
 	if WithHint(nil, "x") != nil {
 		t.Error("WithHint(nil) must stay nil")
+	}
+}
+
+func TestOptionalFlags(t *testing.T) {
+	var name OptionalString
+	var claims OptionalList
+	fs := pflag.NewFlagSet("x", pflag.ContinueOnError)
+	fs.Var(&name, "name", "")
+	fs.Var(&claims, "claim", "")
+	if name.Ptr() != nil || claims.Given {
+		t.Fatal("unset flags must not count as given")
+	}
+	if err := fs.Parse([]string{"--name=", "--claim", "a:1,b:2", "--claim", "c:3"}); err != nil {
+		t.Fatal(err)
+	}
+	if name != Given("") || name.Ptr() == nil || *name.Ptr() != "" {
+		t.Errorf("an empty --name must count as given: %+v", name)
+	}
+	if !claims.Given || len(claims.Values) != 2 || claims.String() != "a:1,b:2,c:3" {
+		t.Errorf("claims = %+v", claims)
+	}
+}
+
+func TestParent(t *testing.T) {
+	cfg := &config.Config{DefaultParent: "acme.dev"}
+	if Parent("prod", cfg) != "prod" || Parent("", cfg) != "acme.dev" || Parent("", &config.Config{}) != "" {
+		t.Error("Parent must prefer the flag, then the configured default")
+	}
+	if p, err := RequireParent("", cfg); p != "acme.dev" || err != nil {
+		t.Errorf("RequireParent = %q, %v", p, err)
+	}
+	var fe *FlagError
+	if _, err := RequireParent("", &config.Config{}); !errors.As(err, &fe) {
+		t.Errorf("no parent anywhere: err = %v, want a usage error", err)
+	}
+}
+
+func TestDelete(t *testing.T) {
+	tests := []struct {
+		name    string
+		tty     bool
+		answer  string
+		yes     bool
+		deleted bool
+		out     string
+		err     error
+	}{
+		{name: "a confirmed deletion says so", tty: true, answer: "y\n", deleted: true, out: "Delete org x? [y/N] Deleted org x.\n"},
+		{name: "a declined one does nothing", tty: true, answer: "n\n", out: "Delete org x? [y/N] ", err: ErrCancel},
+		{name: "a script with --yes gets no output", yes: true, deleted: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ios, in, out, _ := iostreams.Test()
+			ios.SetStdinTTY(tt.tty)
+			ios.SetStdoutTTY(tt.tty)
+			in.WriteString(tt.answer)
+			deleted := false
+			err := Delete(ios, tt.yes, "org x", func() error { deleted = true; return nil })
+			if !errors.Is(err, tt.err) || deleted != tt.deleted || out.String() != tt.out {
+				t.Errorf("err %v, deleted %v, output %q", err, deleted, out.String())
+			}
+		})
+	}
+	ios, _, _, _ := iostreams.Test()
+	failed := errs.New(errs.Conflict, "not empty")
+	if err := Delete(ios, true, "org x", func() error { return failed }); !errors.Is(err, failed) {
+		t.Errorf("a failed deletion: err = %v", err)
 	}
 }

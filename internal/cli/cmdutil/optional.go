@@ -51,3 +51,12 @@ func (o *OptionalList) Set(s string) error {
 
 // Type names the value in the usage text.
 func (o *OptionalList) Type() string { return "strings" }
+
+// Ptr returns the value's address when it was given, else nil: the form
+// the client's update helpers take.
+func (o *OptionalString) Ptr() *string {
+	if !o.Given {
+		return nil
+	}
+	return &o.Value
+}

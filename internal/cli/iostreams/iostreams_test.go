@@ -23,3 +23,14 @@ func TestTestStreams(t *testing.T) {
 		t.Error("setters have no effect")
 	}
 }
+
+func TestColours(t *testing.T) {
+	ios, _, _, _ := Test()
+	if ios.Green("ok") != "ok" || ios.Red("no") != "no" || ios.Bold("b") != "b" {
+		t.Error("without colour, text must stay plain")
+	}
+	ios.SetColorEnabled(true)
+	if ios.Green("ok") != "\x1b[32mok\x1b[0m" || ios.Red("no") != "\x1b[31mno\x1b[0m" || ios.Bold("b") != "\x1b[1mb\x1b[0m" {
+		t.Errorf("colours: %q %q %q", ios.Green("ok"), ios.Red("no"), ios.Bold("b"))
+	}
+}

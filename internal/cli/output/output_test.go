@@ -230,3 +230,49 @@ func TestFlag(t *testing.T) {
 }
 
 func pad(n int) string { return strings.Repeat(" ", n) }
+
+func TestDetailAndSummaryColumns(t *testing.T) {
+	v := View[*iamv1.Group]{
+		ID: (*iamv1.Group).GetId,
+		Columns: []Column[*iamv1.Group]{
+			{Header: "ID", Text: (*iamv1.Group).GetId},
+			{Header: "SUMMARY", Wide: true, Summary: true, Text: func(*iamv1.Group) string { return "sum" }},
+			{Header: "DETAIL", Detail: true, Text: func(*iamv1.Group) string { return "det" }},
+		},
+	}
+	g := []*iamv1.Group{{Id: "a"}}
+	ios, _, out, _ := iostreams.Test()
+	if err := List(NewPrinter(ios, Wide, "", nil), v, g); err != nil {
+		t.Fatal(err)
+	}
+	if err := Object(NewPrinter(ios, Table, "", nil), v, g[0]); err != nil {
+		t.Fatal(err)
+	}
+	want := "ID   SUMMARY\na    sum\nID:      a\nDETAIL:  det\n"
+	if diff := cmp.Diff(want, out.String()); diff != "" {
+		t.Errorf("output (-want +got):\n%s", diff)
+	}
+}
+
+func TestJSONValue(t *testing.T) {
+	ios, _, out, _ := iostreams.Test()
+	v := struct {
+		OK   bool   `json:"ok"`
+		Name string `json:"name"`
+	}{Name: "x"}
+	if err := NewPrinter(ios, JSON, "", nil).JSONValue(v); err != nil {
+		t.Fatal(err)
+	}
+	if out.String() != "{\n  \"ok\": false,\n  \"name\": \"x\"\n}\n" {
+		t.Errorf("output = %q", out.String())
+	}
+}
+
+func TestTabular(t *testing.T) {
+	ios, _, _, _ := iostreams.Test()
+	for f, want := range map[Format]bool{Table: true, Wide: true, TSV: true, JSON: false, ID: false, Tree: false} {
+		if got := NewPrinter(ios, f, "", nil).Tabular(); got != want {
+			t.Errorf("%s: Tabular() = %v, want %v", f, got, want)
+		}
+	}
+}

@@ -41,6 +41,13 @@ func NewPrinter(ios *iostreams.IOStreams, flag Format, configured string, now fu
 // Format returns the resolved format.
 func (p *Printer) Format() Format { return p.format }
 
+// Tabular reports whether the format prints columns (table, wide, tsv),
+// as opposed to an object's own fields (json) or bare IDs. Commands use
+// it to skip the extra calls that only fill columns, such as names.
+func (p *Printer) Tabular() bool {
+	return p.format == Table || p.format == Wide || p.format == TSV
+}
+
 // Out returns standard output.
 func (p *Printer) Out() io.Writer { return p.io.Out }
 
@@ -89,7 +96,7 @@ func (p *Printer) Rows(headers []string, rows [][]string) error {
 	if p.format == TSV {
 		for _, r := range rows {
 			for i := range r {
-				r[i] = strings.Join(strings.Fields(clean(r[i])), " ")
+				r[i] = strings.Join(strings.Fields(Clean(r[i])), " ")
 			}
 			if _, err := fmt.Fprintln(p.io.Out, strings.Join(r, "\t")); err != nil {
 				return err
@@ -102,7 +109,7 @@ func (p *Printer) Rows(headers []string, rows [][]string) error {
 	fmt.Fprintln(tw, strings.Join(headers, "\t"))
 	for _, r := range rows {
 		for i := range r {
-			r[i] = strings.Join(strings.Fields(clean(r[i])), " ")
+			r[i] = strings.Join(strings.Fields(Clean(r[i])), " ")
 		}
 		fmt.Fprintln(tw, strings.Join(r, "\t"))
 	}
@@ -123,7 +130,7 @@ func (p *Printer) Fields(labels, values []string) error {
 	var b strings.Builder
 	tw := tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
 	for i, l := range labels {
-		fmt.Fprintf(tw, "%s:\t%s\n", l, clean(values[i]))
+		fmt.Fprintf(tw, "%s:\t%s\n", l, Clean(values[i]))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -132,9 +139,9 @@ func (p *Printer) Fields(labels, values []string) error {
 	return err
 }
 
-// clean removes control characters, so that text stored on the server
+// Clean removes control characters, so that text stored on the server
 // (a description, say) cannot move the cursor or recolour the terminal.
-func clean(s string) string {
+func Clean(s string) string {
 	return strings.Map(func(r rune) rune {
 		switch {
 		case r == '\t' || r == '\n' || r == '\r':

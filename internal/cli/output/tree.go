@@ -16,7 +16,7 @@ type Node struct {
 func (p *Printer) PrintTree(nodes []*Node) error {
 	var b strings.Builder
 	for _, n := range nodes {
-		b.WriteString(clean(n.Label) + "\n")
+		b.WriteString(Clean(n.Label) + "\n")
 		writeChildren(&b, n.Children, "")
 	}
 	_, err := io.WriteString(p.io.Out, b.String())
@@ -29,7 +29,7 @@ func writeChildren(b *strings.Builder, list []*Node, indent string) {
 		if i == len(list)-1 {
 			branch, next = "└── ", "    "
 		}
-		fmt.Fprintf(b, "%s%s%s\n", indent, branch, clean(n.Label))
+		fmt.Fprintf(b, "%s%s%s\n", indent, branch, Clean(n.Label))
 		writeChildren(b, n.Children, indent+next)
 	}
 }

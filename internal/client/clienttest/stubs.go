@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"connectrpc.com/connect"
+	"google.golang.org/protobuf/proto"
 
 	authv1 "latch.dev/latch/internal/gen/latch/auth/v1"
 	"latch.dev/latch/internal/gen/latch/auth/v1/authv1connect"
@@ -136,4 +137,16 @@ func (s *Auth) WhoAmI(ctx context.Context, r *connect.Request[authv1.WhoAmIReque
 }
 func (s *Auth) ListEvents(ctx context.Context, r *connect.Request[authv1.ListEventsRequest]) (*connect.Response[authv1.EventList], error) {
 	return call(ctx, s.ListEventsFunc, r)
+}
+
+// CreatingIdentities is an Identities stub whose Create answers with the
+// identity it was sent, given the ID id, and records the request in *got:
+// what tests of the many forms of `identities create` need.
+func CreatingIdentities(id string, got **iamv1.CreateIdentityRequest) *Identities {
+	return &Identities{CreateFunc: func(_ context.Context, r *iamv1.CreateIdentityRequest) (*iamv1.Identity, error) {
+		*got = r
+		created := proto.Clone(r.GetIdentity()).(*iamv1.Identity)
+		created.Id = id
+		return created, nil
+	}}
 }

@@ -5,7 +5,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"latch.dev/latch/internal/cli/cmd/auth"
+	"latch.dev/latch/internal/cli/cmd/completion"
 	"latch.dev/latch/internal/cli/cmd/dev"
+	"latch.dev/latch/internal/cli/cmd/events"
 	"latch.dev/latch/internal/cli/cmd/iam"
 	"latch.dev/latch/internal/cli/cmd/server"
 	"latch.dev/latch/internal/cli/cmd/version"
@@ -25,10 +27,13 @@ for a short-lived latch token for an assumable identity. Role bindings on
 an organization tree decide what the identity may do.
 
 The server is chosen with --url or LATCH_URL (default ` + config.DefaultURL + `);
-defaults can be kept in $XDG_CONFIG_HOME/latch/config.yaml.`,
+defaults can be kept in $XDG_CONFIG_HOME/latch/config.yaml. Exit codes: 0 ok,
+1 error, 2 usage, 4 not logged in or not allowed, 5 not found, 6 conflict.`,
 		Example: `  latch auth login --identity-token $TOK --identity $LATCH_IDENTITY
   latch iam organizations ls -o table
-  latch iam identities create aws --filename id.json --parent example.dev -o id`,
+  latch iam identities create aws role ec2-app --aws-account-id 123456789012 --aws-role-name app --parent example.dev
+  latch iam identities create aws --filename id.json --parent example.dev -o id
+  latch events ls --outcome refused --since 1h`,
 		Version:       f.Version,
 		SilenceErrors: true,
 		SilenceUsage:  true,
@@ -45,9 +50,12 @@ defaults can be kept in $XDG_CONFIG_HOME/latch/config.yaml.`,
 	cmd.AddCommand(
 		auth.NewCmdAuth(f),
 		iam.NewCmdIAM(f),
+		events.NewCmdEvents(f),
 		server.NewCmdServer(f),
 		dev.NewCmdDev(f),
 		version.NewCmdVersion(f, nil),
+		completion.NewCmdCompletion(f, nil),
 	)
+	cmd.CompletionOptions.DisableDefaultCmd = true
 	return cmd
 }

@@ -48,6 +48,11 @@ server fetches each issuer's keys over https (--oidc-insecure-issuer allows
 plain http for one issuer). People log in with ` + "`latch auth login`" + ` at the
 OpenID Provider named by --oidc-issuer and --oidc-client-id.
 
+Send the process SIGHUP to rotate the signing keys at once (other replicas
+follow within a minute). The token exchange is rate limited per identity
+(--rate-limit-per-identity) and, where clients connect directly, per source
+address (--rate-limit-per-ip); each replica counts on its own.
+
 Every flag can also be set with an environment variable: LATCH_ and the flag
 name in upper case with "-" as "_" (LATCH_DB, LATCH_DATA_DIR, …).`,
 		Example: `  latch server --data-dir /var/lib/latch --url https://latch.example.com --tls-cert cert.pem --tls-key key.pem
@@ -80,6 +85,7 @@ name in upper case with "-" as "_" (LATCH_DB, LATCH_DATA_DIR, …).`,
 	fl.StringSliceVar(&opts.Config.Audiences, "audience", nil, "other audiences tokens may be issued for (services that trust latch tokens); repeatable")
 	addLogFlags(cmd, &opts.LogLevel, &opts.LogJSON)
 	addAWSFlags(cmd, &opts.Config.AWS)
+	addRateLimitFlags(cmd, &opts.Config.RateLimit)
 	AddOIDCFlags(cmd, &opts.Config.OIDC)
 	return cmd
 }
@@ -96,5 +102,6 @@ func run(ctx context.Context, f *cmdutil.Factory, opts *Options) error {
 		return fmt.Errorf("start server: %w", err)
 	}
 	defer srv.Close()
+	rotateOnHangup(ctx, srv, log)
 	return srv.ListenAndServe(ctx)
 }

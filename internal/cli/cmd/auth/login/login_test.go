@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"latch.dev/latch/internal/cli/clitest"
+	"latch.dev/latch/internal/cli/awsproof"
 	"latch.dev/latch/internal/cli/cmdutil"
 	"latch.dev/latch/internal/cli/iostreams"
 	"latch.dev/latch/internal/cli/tokencache"
@@ -45,6 +46,15 @@ func TestNewCmdLogin(t *testing.T) {
 		},
 		{name: "no flags mean a browser login", args: "", want: Options{}},
 		{name: "headless is a browser login", args: "--headless", want: Options{Headless: true}},
+		{name: "aws signs the proof here", args: "--aws --identity " + identityID, want: Options{AWS: true, Identity: identityID}},
+		{
+			name: "aws may name the STS endpoint and region",
+			args: "--aws --identity " + identityID + " --aws-sts-endpoint https://sts.eu-west-1.amazonaws.com --aws-sts-region eu-west-1",
+			want: Options{AWS: true, Identity: identityID, AWSOptions: awsproof.Options{Endpoint: "https://sts.eu-west-1.amazonaws.com", Region: "eu-west-1"}},
+		},
+		{name: "aws needs an identity", args: "--aws", wantErr: true},
+		{name: "aws does not go with a token", args: "--aws --identity x --identity-token t", wantErr: true},
+		{name: "an STS endpoint needs aws", args: "--identity-token t --aws-sts-endpoint https://sts.amazonaws.com", wantErr: true},
 		{name: "an identity needs a token", args: "--identity " + identityID, wantErr: true},
 		{name: "headless does not go with a token", args: "--headless --identity-token t", wantErr: true},
 		{name: "no positional arguments", args: "token", wantErr: true},
@@ -64,7 +74,7 @@ func TestNewCmdLogin(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got.IO, got.Client, got.TokenCache, got.Now, got.HTTPClient = nil, nil, nil, nil, nil
+			got.IO, got.Client, got.TokenCache, got.Now, got.HTTPClient, got.SignAWS = nil, nil, nil, nil, nil, nil
 			if diff := cmp.Diff(tt.want, *got); diff != "" {
 				t.Errorf("options (-want +got):\n%s", diff)
 			}

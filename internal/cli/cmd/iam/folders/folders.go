@@ -8,6 +8,7 @@ import (
 	"latch.dev/latch/internal/cli/cmd/iam/folders/delete"
 	"latch.dev/latch/internal/cli/cmd/iam/folders/describe"
 	"latch.dev/latch/internal/cli/cmd/iam/folders/list"
+	"latch.dev/latch/internal/cli/cmd/iam/folders/update"
 	"latch.dev/latch/internal/cli/cmdutil"
 )
 
@@ -26,6 +27,7 @@ are how access is split within an organization.`,
 		list.NewCmdList(f, nil),
 		create.NewCmdCreate(f, nil),
 		describe.NewCmdDescribe(f, nil),
+		update.NewCmdUpdate(f, nil),
 		delete.NewCmdDelete(f, nil),
 	)
 	return cmd

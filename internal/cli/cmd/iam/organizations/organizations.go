@@ -9,6 +9,7 @@ import (
 	"latch.dev/latch/internal/cli/cmd/iam/organizations/delete"
 	"latch.dev/latch/internal/cli/cmd/iam/organizations/describe"
 	"latch.dev/latch/internal/cli/cmd/iam/organizations/list"
+	"latch.dev/latch/internal/cli/cmd/iam/organizations/update"
 	"latch.dev/latch/internal/cli/cmdutil"
 )
 
@@ -27,6 +28,7 @@ identities, custom roles and role bindings live inside it.`,
 		list.NewCmdList(f, nil),
 		create.NewCmdCreate(f, nil),
 		describe.NewCmdDescribe(f, nil),
+		update.NewCmdUpdate(f, nil),
 		delete.NewCmdDelete(f, nil),
 	)
 	return cmd

@@ -9,6 +9,7 @@ import (
 	"latch.dev/latch/internal/cli/cmd/iam/rolebindings/delete"
 	"latch.dev/latch/internal/cli/cmd/iam/rolebindings/describe"
 	"latch.dev/latch/internal/cli/cmd/iam/rolebindings/list"
+	"latch.dev/latch/internal/cli/cmd/iam/rolebindings/update"
 	"latch.dev/latch/internal/cli/cmdutil"
 )
 
@@ -28,6 +29,7 @@ every call, so a new or deleted binding takes effect at once.`,
 		list.NewCmdList(f, nil),
 		create.NewCmdCreate(f, nil),
 		describe.NewCmdDescribe(f, nil),
+		update.NewCmdUpdate(f, nil),
 		delete.NewCmdDelete(f, nil),
 	)
 	return cmd

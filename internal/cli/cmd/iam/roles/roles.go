@@ -9,6 +9,7 @@ import (
 	"latch.dev/latch/internal/cli/cmd/iam/roles/delete"
 	"latch.dev/latch/internal/cli/cmd/iam/roles/describe"
 	"latch.dev/latch/internal/cli/cmd/iam/roles/list"
+	"latch.dev/latch/internal/cli/cmd/iam/roles/update"
 	"latch.dev/latch/internal/cli/cmdutil"
 )
 
@@ -28,6 +29,7 @@ bound there and below.`,
 		list.NewCmdList(f, nil),
 		create.NewCmdCreate(f, nil),
 		describe.NewCmdDescribe(f, nil),
+		update.NewCmdUpdate(f, nil),
 		delete.NewCmdDelete(f, nil),
 		capabilities.NewCmdCapabilities(f),
 	)

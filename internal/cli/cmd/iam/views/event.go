@@ -23,7 +23,7 @@ func Event(names map[string]string) output.View[*authv1.Event] {
 					return n
 				}
 				return e.GetIdentity()
-			}, Max: 40},
+			}},
 			{Header: "SUBJECT", Text: (*authv1.Event).GetSubject, Max: 60},
 			{Header: "REASON", Text: (*authv1.Event).GetReason, Max: 60},
 			{Header: "ID", Wide: true, Text: (*authv1.Event).GetId},

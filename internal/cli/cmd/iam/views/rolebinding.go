@@ -1,6 +1,8 @@
 package views
 
 import (
+	"context"
+	"fmt"
 	"time"
 
 	"latch.dev/latch/internal/cli/output"
@@ -85,4 +87,29 @@ func RoleBindingTree(groups []*iamv1.Group, bindings []*iamv1.RoleBindingList_Bi
 		roots = append([]*output.Node{{Label: "/ (every organization)", Children: server}}, roots...)
 	}
 	return roots
+}
+
+// PrintRoleBinding prints a binding that create or update returned. JSON
+// and -o id print it as the server answered; the other formats show
+// names, which the answer lacks, so the binding is read back with lookup
+// (the IDs are shown if that fails).
+func PrintRoleBinding(ctx context.Context, p *output.Printer, b *iamv1.RoleBinding,
+	lookup func(context.Context, string) (*iamv1.RoleBindingList_Binding, error)) error {
+	switch p.Format() {
+	case output.JSON:
+		return p.JSON(b)
+	case output.ID:
+		_, err := fmt.Fprintln(p.Out(), b.GetId())
+		return err
+	}
+	full, err := lookup(ctx, b.GetId())
+	if err != nil {
+		full = &iamv1.RoleBindingList_Binding{
+			Id:        b.GetId(),
+			Identity:  b.GetIdentity(),
+			Role:      &iamv1.Role{Id: b.GetRole()},
+			CreatedAt: b.GetCreatedAt(),
+		}
+	}
+	return output.Object(p, RoleBinding(), full)
 }

@@ -29,7 +29,7 @@ type Options struct {
 func NewCmdCreate(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
 	opts := &Options{CreateOptions: shared.NewCreateOptions(f)}
 	cmd := &cobra.Command{
-		Use:   "create NAME {--filename FILE | --identity-issuer[-pattern] ISS --subject[-pattern] SUB | --identity-issuer ISS --issuer-keys FILE --subject SUB} --parent ORG|FOLDER",
+		Use:   "create NAME {--filename FILE | --identity-issuer[-pattern] ISS --subject[-pattern] SUB [--issuer-keys FILE]}",
 		Short: "Create an identity",
 		Long: `Create an identity: the rule that says which outside proof may assume it.
 

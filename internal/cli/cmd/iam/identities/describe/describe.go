@@ -68,7 +68,7 @@ func describeRun(ctx context.Context, opts *Options) error {
 	}
 	p := output.NewPrinter(opts.IO, opts.Format, cfg.Output, nil)
 	var roles map[string][]string
-	if p.Format() != output.JSON && p.Format() != output.ID {
+	if p.Tabular() {
 		bindings, err := api.ListRoleBindings(ctx, &iamv1.RoleBindingFilter{Identity: id.GetId()})
 		switch {
 		case errs.Is(err, errs.PermissionDenied):

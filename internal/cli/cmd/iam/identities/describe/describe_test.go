@@ -66,7 +66,8 @@ func TestDescribeRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "ID:      " + awsID + "\nNAME:    aws-ec2-identity\nTYPE:    aws\nROLES:   acme.dev: viewer\nISSUER:  aws:453012345643\nMATCH:   arn:aws:iam::453012345643:user/ci\n"
+	want := "ID:           " + awsID + "\nNAME:         aws-ec2-identity\nTYPE:         aws\nROLES:        acme.dev: viewer\nISSUER:       aws:453012345643\n" +
+		"AWS ACCOUNT:  453012345643\nARN:          arn:aws:iam::453012345643:user/ci\n"
 	if diff := cmp.Diff(want, out); diff != "" {
 		t.Errorf("output (-want +got):\n%s", diff)
 	}

@@ -83,7 +83,7 @@ func listRun(ctx context.Context, opts *Options) error {
 	}
 	p := output.NewPrinter(opts.IO, opts.Format, cfg.Output, nil)
 	var roles map[string][]string
-	if p.Format() != output.JSON && p.Format() != output.ID && len(ids) > 0 {
+	if p.Tabular() && len(ids) > 0 {
 		if roles, err = rolesOf(ctx, api); err != nil {
 			return err
 		}

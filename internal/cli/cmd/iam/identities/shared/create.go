@@ -79,7 +79,7 @@ func (o *CreateOptions) Create(ctx context.Context, id *iamv1.Identity) error {
 	}
 	p := output.NewPrinter(o.IO, o.Format, cfg.Output, nil)
 	var roles map[string][]string
-	if len(o.Roles) > 0 && p.Format() != output.JSON && p.Format() != output.ID {
+	if len(o.Roles) > 0 && p.Tabular() {
 		// Only for the ROLES line; the bindings were made either way.
 		if bindings, err := api.ListRoleBindings(ctx, &iamv1.RoleBindingFilter{Identity: created.GetId()}); err == nil {
 			roles = views.RolesByIdentity(bindings)

@@ -96,7 +96,7 @@ func (r *OIDCRule) check(static bool) error {
 			{"audience-pattern", r.AudiencePattern.Given}, {"claim", r.Claims.Given}, {"claim-pattern", r.ClaimPatterns.Given},
 		} {
 			if f.given {
-				return cmdutil.FlagErrorf("--%s does not go with --issuer-keys or --expiration: a static identity matches its issuer, subject and audience exactly", f.name)
+				return cmdutil.FlagErrorf("--%s does not apply to static identities (--issuer-keys): they match their issuer, subject and audience exactly", f.name)
 			}
 		}
 	}

@@ -15,6 +15,7 @@ import (
 	"latch.dev/latch/internal/cli/iostreams"
 	"latch.dev/latch/internal/cli/output"
 	"latch.dev/latch/internal/client"
+	"latch.dev/latch/internal/errs"
 	iamv1 "latch.dev/latch/internal/gen/latch/iam/v1"
 )
 
@@ -163,7 +164,7 @@ func (o *Options) apply(id *iamv1.Identity) error {
 		return o.OIDC.ApplyClaimMatch(id.GetClaimMatch())
 	case o.OIDC.Given() && id.GetStatic() != nil:
 		if err := o.OIDC.CheckStatic(); err != nil {
-			return err
+			return errs.New(errs.Invalid, "%s: %v", id.GetName(), err)
 		}
 		return o.OIDC.ApplyStatic(id.GetStatic(), o.IO.In)
 	case o.OIDC.Given():
@@ -172,6 +173,9 @@ func (o *Options) apply(id *iamv1.Identity) error {
 	return nil
 }
 
+// wrongKind reports rule flags that do not fit the identity's kind,
+// which is known only once the identity is read.
 func wrongKind(id *iamv1.Identity, kind, what string) error {
-	return cmdutil.FlagErrorf("%s is a %s identity, and %s; --filename can change its kind", id.GetName(), kind, what)
+	return cmdutil.WithHint(errs.New(errs.Invalid, "%s has a rule of type %s, and %s", id.GetName(), kind, what),
+		"To change the kind of rule, give the whole new rule with --filename.")
 }

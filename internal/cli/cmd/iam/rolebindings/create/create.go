@@ -3,7 +3,6 @@ package create
 
 import (
 	"context"
-	"fmt"
 
 	"connectrpc.com/connect"
 	"github.com/spf13/cobra"
@@ -79,24 +78,5 @@ func createRun(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	created := resp.Msg
-	p := output.NewPrinter(opts.IO, opts.Format, cfg.Output, nil)
-	switch p.Format() {
-	case output.JSON:
-		return p.JSON(created)
-	case output.ID:
-		_, err := fmt.Fprintln(opts.IO.Out, created.GetId())
-		return err
-	}
-	// The answer holds IDs only; read the binding back for the names.
-	binding, err := api.RoleBinding(ctx, created.GetId())
-	if err != nil {
-		binding = &iamv1.RoleBindingList_Binding{
-			Id:        created.GetId(),
-			Identity:  created.GetIdentity(),
-			Role:      &iamv1.Role{Id: created.GetRole()},
-			CreatedAt: created.GetCreatedAt(),
-		}
-	}
-	return output.Object(p, views.RoleBinding(), binding)
+	return views.PrintRoleBinding(ctx, output.NewPrinter(opts.IO, opts.Format, cfg.Output, nil), resp.Msg, api.RoleBinding)
 }
