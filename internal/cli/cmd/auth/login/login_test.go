@@ -12,8 +12,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"latch.dev/latch/internal/cli/clitest"
 	"latch.dev/latch/internal/cli/awsproof"
+	"latch.dev/latch/internal/cli/clitest"
 	"latch.dev/latch/internal/cli/cmdutil"
 	"latch.dev/latch/internal/cli/iostreams"
 	"latch.dev/latch/internal/cli/tokencache"

@@ -31,6 +31,9 @@ type Options struct {
 	Ref      string
 	Workflow string
 	Audience string
+	// Issuer is GitHub's OIDC issuer: Issuer for github.com, another for
+	// GitHub Enterprise Server (https://HOST/_services/token).
+	Issuer string
 }
 
 // NewCmdGitHub returns the command; runF, when set, replaces githubRun.
@@ -57,7 +60,8 @@ leave --github-ref out and rely on the ref claim instead, or write the rule
 with ` + "`create NAME --identity-issuer … --subject …`" + `.
 
 The workflow must ask for a token whose audience is the latch server's URL
-(or --audience): core.getIDToken('<latch URL>').`,
+(or --audience): core.getIDToken('<latch URL>'). On GitHub Enterprise
+Server, give its issuer with --github-issuer https://HOST/_services/token.`,
 		Example: `  latch iam identities create github deployer --github-repo example/app \
       --github-ref main --parent example.dev --role editor
   latch iam ids create github release --github-repo example/app --github-ref refs/tags/v1.0.0 \
@@ -78,6 +82,7 @@ The workflow must ask for a token whose audience is the latch server's URL
 	cmd.Flags().StringVar(&opts.Ref, "github-ref", "", "only runs on this ref: refs/heads/BRANCH, refs/tags/TAG, or a branch name")
 	cmd.Flags().StringVar(&opts.Workflow, "github-workflow", "", "only this workflow: .github/workflows/FILE.yml, or FILE.yml")
 	cmd.Flags().StringVar(&opts.Audience, "audience", "", "audience the token must carry (default: the latch server's URL)")
+	cmd.Flags().StringVar(&opts.Issuer, "github-issuer", Issuer, "GitHub's OIDC issuer URL (another one for GitHub Enterprise Server)")
 	opts.AddFlags(cmd)
 	return cmd
 }
@@ -88,6 +93,8 @@ func (o *Options) check() error {
 		return cmdutil.FlagErrorf("--github-repo is required")
 	case !repoRE.MatchString(o.Repo):
 		return cmdutil.FlagErrorf("--github-repo %q is not OWNER/REPO", o.Repo)
+	case !strings.HasPrefix(o.Issuer, "https://") && !strings.HasPrefix(o.Issuer, "http://"):
+		return cmdutil.FlagErrorf("--github-issuer %q is not an issuer URL like %s", o.Issuer, Issuer)
 	case strings.Contains(o.Workflow, "@") || strings.HasPrefix(o.Workflow, "/"):
 		return cmdutil.FlagErrorf("--github-workflow %q is not a path in the repository, like .github/workflows/deploy.yml", o.Workflow)
 	}
@@ -97,8 +104,12 @@ func (o *Options) check() error {
 // rule writes the claim_match rule for the options.
 func (o *Options) rule() *iamv1.ClaimMatch {
 	repo := regexp.QuoteMeta(o.Repo)
+	iss := o.Issuer
+	if iss == "" {
+		iss = Issuer
+	}
 	m := &iamv1.ClaimMatch{
-		Iss:           &iamv1.ClaimMatch_Issuer{Issuer: Issuer},
+		Iss:           &iamv1.ClaimMatch_Issuer{Issuer: iss},
 		Sub:           &iamv1.ClaimMatch_SubjectPattern{SubjectPattern: "^repo:" + repo + ":.+$"},
 		ClaimPatterns: map[string]string{"repository": "^" + repo + "$"},
 	}

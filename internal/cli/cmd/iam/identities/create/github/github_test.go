@@ -23,8 +23,14 @@ func TestNewCmdGitHub(t *testing.T) {
 		{
 			Name: "every flag",
 			Args: "deployer --github-repo example/app --github-ref main --github-workflow deploy.yml --audience latch --parent acme.dev",
-			Want: Options{Name: "deployer", Repo: "example/app", Ref: "main", Workflow: "deploy.yml", Audience: "latch", CreateOptions: shared.CreateOptions{Parent: "acme.dev"}},
+			Want: Options{Name: "deployer", Repo: "example/app", Ref: "main", Workflow: "deploy.yml", Audience: "latch", Issuer: Issuer, CreateOptions: shared.CreateOptions{Parent: "acme.dev"}},
 		},
+		{
+			Name: "an issuer for GitHub Enterprise Server",
+			Args: "deployer --github-repo example/app --github-issuer https://ghe.example.com/_services/token --parent acme.dev",
+			Want: Options{Name: "deployer", Repo: "example/app", Issuer: "https://ghe.example.com/_services/token", CreateOptions: shared.CreateOptions{Parent: "acme.dev"}},
+		},
+		{Name: "an issuer that is not a URL", Args: "deployer --github-repo example/app --github-issuer ghe.example.com", WantErr: true},
 		{Name: "the repository is required", Args: "deployer", WantErr: true},
 		{Name: "a repository without an owner", Args: "deployer --github-repo app", WantErr: true},
 		{Name: "a URL for a repository", Args: "deployer --github-repo https://github.com/example/app", WantErr: true},
