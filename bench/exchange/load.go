@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -21,9 +22,17 @@ import (
 
 // load drives exchanges against the rig's server.
 type load struct {
-	rig     *rig.Rig
-	http    *http.Client
-	clients int
+	rig  *rig.Rig
+	http *http.Client
+	// keys sign the proofs, in turn.
+	keys    []rig.Key
+	nextKey atomic.Uint64
+	// proofs were signed before the run and are used in order, each
+	// once; when they run out, proofs are signed during the run.
+	proofs    []signedProof
+	nextProof atomic.Int64
+	inline    atomic.Int64
+	clients   int
 	// rate is the open-loop target in exchanges per second; 0 runs closed
 	// loop (each client sends its next request when the last one answered).
 	rate     float64
@@ -39,6 +48,15 @@ type outcome struct {
 	Offered    float64          `json:"offered_per_s,omitempty"`
 	Latency    stats.Summary    `json:"latency"`
 	Errors     map[string]int64 `json:"errors"`
+	// CPUPerExchangeMS is the CPU time of the whole process (server,
+	// fake STS and clients) per successful exchange in the measured
+	// window: what the machine pays for one exchange, whatever else
+	// runs on it.
+	CPUPerExchangeMS float64 `json:"cpu_ms_per_exchange"`
+	// SignedInline counts proofs signed during the run because the
+	// pre-signed ones ran out (or -presign=false): their cost is then
+	// part of the measurement.
+	SignedInline int64 `json:"proofs_signed_inline"`
 	// Dropped counts open-loop requests the tool could not even start
 	// because every client was busy and the backlog was full: a sign
 	// that the server (or the tool) is saturated.
@@ -87,12 +105,18 @@ func (l *load) run(ctx context.Context) outcome {
 			t.record(d, err)
 		}
 	}
+	cpuFrom := make(chan time.Duration, 1)
+	go func() {
+		time.Sleep(time.Until(measureFrom))
+		cpuFrom <- cpuTime()
+	}()
 	var dropped int64
 	if l.rate > 0 {
 		dropped = l.openLoop(ctx, start, end, observe)
 	} else {
 		l.closedLoop(ctx, end, observe)
 	}
+	cpuUsed := cpuTime() - <-cpuFrom
 	window := l.duration.Seconds()
 	out := outcome{
 		Requests:   t.all.Load(),
@@ -101,6 +125,10 @@ func (l *load) run(ctx context.Context) outcome {
 		Latency:    t.lat.Summary(),
 		Errors:     t.errs,
 		Dropped:    dropped,
+	}
+	out.SignedInline = l.inline.Load()
+	if n := t.ok.Load(); n > 0 {
+		out.CPUPerExchangeMS = float64(cpuUsed.Microseconds()) / 1000 / float64(n)
 	}
 	if l.rate > 0 {
 		out.Offered = l.rate
@@ -112,15 +140,14 @@ func (l *load) run(ctx context.Context) outcome {
 // one is answered. It finds the saturation throughput.
 func (l *load) closedLoop(ctx context.Context, end time.Time, observe func(time.Time, time.Duration, error)) {
 	var wg sync.WaitGroup
-	for i := range l.clients {
-		p := l.rig.Principals[i%len(l.rig.Principals)]
+	for range l.clients {
 		wg.Go(func() {
 			for ctx.Err() == nil {
 				began := time.Now()
 				if !began.Before(end) {
 					return
 				}
-				err := l.exchange(ctx, p)
+				err := l.exchange(ctx)
 				observe(began, time.Since(began), err)
 			}
 		})
@@ -135,12 +162,10 @@ func (l *load) closedLoop(ctx context.Context, end time.Time, observe func(time.
 func (l *load) openLoop(ctx context.Context, start, end time.Time, observe func(time.Time, time.Duration, error)) int64 {
 	due := make(chan time.Time, l.clients*64)
 	var wg sync.WaitGroup
-	var next atomic.Int64
 	for range l.clients {
 		wg.Go(func() {
 			for at := range due {
-				p := l.rig.Principals[int(next.Add(1))%len(l.rig.Principals)]
-				err := l.exchange(ctx, p)
+				err := l.exchange(ctx)
 				observe(at, time.Since(at), err)
 			}
 		})
@@ -166,14 +191,63 @@ func (l *load) openLoop(ctx context.Context, start, end time.Time, observe func(
 	return dropped
 }
 
-// exchange signs a fresh proof (each is single-use) and exchanges it for
-// a token of the principal's identity.
-func (l *load) exchange(ctx context.Context, p *rig.Principal) error {
-	proof, err := l.rig.Proof(ctx, p)
+// exchange takes a fresh proof (each is single-use) and exchanges it for
+// a token of the identity it was signed for.
+func (l *load) exchange(ctx context.Context) error {
+	p, err := l.proof(ctx)
 	if err != nil {
 		return fmt.Errorf("sign proof: %w", err)
 	}
-	return postExchange(ctx, l.http, l.rig.URL, proof, p.Identity)
+	return postExchange(ctx, l.http, l.rig.URL, p.proof, p.identity)
+}
+
+// signedProof is a proof and the identity it is bound to.
+type signedProof struct{ identity, proof string }
+
+// proof returns the next pre-signed proof, or signs one now.
+func (l *load) proof(ctx context.Context) (signedProof, error) {
+	if i := l.nextProof.Add(1) - 1; i < int64(len(l.proofs)) {
+		return l.proofs[i], nil
+	}
+	l.inline.Add(1)
+	k := l.keys[l.nextKey.Add(1)%uint64(len(l.keys))]
+	p, err := l.rig.Proof(ctx, k, time.Now())
+	return signedProof{identity: k.Identity, proof: p}, err
+}
+
+// presign signs n proofs before the run, on every core. Each carries a
+// random nonce, so all are distinct; all are dated now, and the run must
+// use them within the server's 15-minute window.
+func (l *load) presign(ctx context.Context, n int) error {
+	k := len(l.keys)
+	if l.warmup+l.duration > 14*time.Minute {
+		return fmt.Errorf("a run of %s outlasts the 15-minute window of pre-signed proofs: run with -presign=false", l.warmup+l.duration)
+	}
+	now := time.Now()
+	l.proofs = make([]signedProof, n)
+	workers := runtime.GOMAXPROCS(0)
+	errc := make(chan error, workers)
+	for w := range workers {
+		go func() {
+			for j := w; j < n; j += workers {
+				key := l.keys[j%k]
+				p, err := l.rig.Proof(ctx, key, now)
+				if err != nil {
+					errc <- err
+					return
+				}
+				l.proofs[j] = signedProof{identity: key.Identity, proof: p}
+			}
+			errc <- nil
+		}()
+	}
+	var first error
+	for range workers {
+		if err := <-errc; err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
 }
 
 // postExchange is one POST /sts/exchange; the answer must hold a token.
@@ -203,6 +277,15 @@ func postExchange(ctx context.Context, hc *http.Client, base, proof, identity st
 		return &statusError{status: res.StatusCode, code: answer.Code}
 	}
 	return nil
+}
+
+// cpuTime is the CPU time this process has used, user and system.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // statusError is an answer other than a token.

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"runtime"
+	"sync/atomic"
 	"time"
 
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
@@ -44,9 +45,10 @@ func measureParts(ctx context.Context, r *rig.Rig, clients int, d time.Duration)
 	if p.STSRoundTrip, err = stats.Rate(ctx, clients, d, rt); err != nil {
 		return p, fmt.Errorf("STS round trip: %w", err)
 	}
-	pr := r.Principals[0]
+	keys := r.Keys()
+	var n atomic.Uint64
 	if p.ProofSign, err = stats.Rate(ctx, cores, d, func(ctx context.Context) error {
-		_, err := r.Proof(ctx, pr)
+		_, err := r.Proof(ctx, keys[n.Add(1)%uint64(len(keys))], time.Now())
 		return err
 	}); err != nil {
 		return p, fmt.Errorf("proof signing: %w", err)

@@ -5,7 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"math"
 	"net/http"
+	"strconv"
+	"time"
 
 	"latch.dev/latch/internal/errs"
 )
@@ -42,12 +45,23 @@ func writeError(ctx context.Context, w http.ResponseWriter, log *slog.Logger, en
 	}
 	log.Log(ctx, level, "token endpoint refused", "endpoint", endpoint, "code", kind.String(), "err", err)
 	if kind == errs.ResourceExhausted || kind == errs.Unavailable {
-		w.Header().Set("Retry-After", "1")
+		w.Header().Set("Retry-After", strconv.Itoa(retryAfter(err)))
 	}
 	if kind == errs.Unauthenticated {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="latch"`)
 	}
 	writeJSON(w, statuses[kind], ErrorBody{Code: kind.String(), Message: errs.Message(err)})
+}
+
+// retryAfter is the Retry-After of a refusal, in whole seconds: what an
+// error in the chain asks for (a rate limit knows when its bucket has a
+// token again), rounded up, or 1.
+func retryAfter(err error) int {
+	var ra interface{ RetryAfter() time.Duration }
+	if errors.As(err, &ra) {
+		return max(1, int(math.Ceil(ra.RetryAfter().Seconds())))
+	}
+	return 1
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -32,14 +32,32 @@ type Service interface {
 
 // Handler serves the /sts endpoints.
 type Handler struct {
-	svc Service
-	log *slog.Logger
-	mux *http.ServeMux
+	svc     Service
+	log     *slog.Logger
+	mux     *http.ServeMux
+	limiter Limiter
 }
 
+// Limiter admits or refuses a token exchange before any work is done for
+// it: the rate limits of internal/ratelimit. A refusal is an error of
+// kind ResourceExhausted, whose chain may say when to retry (see
+// retryAfter).
+type Limiter interface {
+	Admit(sourceIP, identity string) error
+}
+
+// Option configures a Handler.
+type Option func(*Handler)
+
+// WithLimiter makes /sts/exchange ask l before every exchange.
+func WithLimiter(l Limiter) Option { return func(h *Handler) { h.limiter = l } }
+
 // New returns the handler. Mount it at "/sts/".
-func New(svc Service, log *slog.Logger) *Handler {
+func New(svc Service, log *slog.Logger, opts ...Option) *Handler {
 	h := &Handler{svc: svc, log: log, mux: http.NewServeMux()}
+	for _, o := range opts {
+		o(h)
+	}
 	h.mux.HandleFunc("/sts/exchange", h.exchange)
 	h.mux.HandleFunc("/sts/exchange_refresh_token", h.refresh)
 	h.mux.HandleFunc("/sts/bootstrap", h.bootstrap)
@@ -80,6 +98,12 @@ func (h *Handler) exchange(w http.ResponseWriter, r *http.Request) {
 		Capabilities: r.Form["cap"],
 		Scopes:       append(r.Form["scopes"], r.Form["scope"]...),
 		SourceIP:     sourceIP(r),
+	}
+	if h.limiter != nil {
+		if err := h.limiter.Admit(req.SourceIP, req.Identity); err != nil {
+			writeError(ctx, w, h.log, "exchange", err)
+			return
+		}
 	}
 	pair, err := h.svc.Exchange(ctx, req)
 	if err != nil {

@@ -51,6 +51,9 @@ type Config struct {
 	Audiences []string
 	// AWS configures the AWS proof verifier.
 	AWS AWSConfig
+	// RateLimit sets the token exchange's rate limits (ratelimit.go);
+	// the zero value sets none.
+	RateLimit RateLimitConfig
 	// OIDC configures OIDC federation and human login (oidc.go).
 	OIDC OIDCConfig
 

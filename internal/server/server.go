@@ -114,7 +114,11 @@ func (s *Server) build(ctx context.Context) error {
 	}
 	mux := http.NewServeMux()
 	api.Register(mux, s.svc, s.svc, cfg.Log)
-	mux.Handle("/sts/", exchange.New(s.svc, cfg.Log))
+	limiter, err := s.exchangeLimiter()
+	if err != nil {
+		return err
+	}
+	mux.Handle("/sts/", exchange.New(s.svc, cfg.Log, exchange.WithLimiter(limiter)))
 	mux.Handle("/.well-known/", disco)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
 	mux.HandleFunc("GET /readyz", s.ready)

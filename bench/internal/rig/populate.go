@@ -40,23 +40,23 @@ func (r *Rig) populate(ctx context.Context, n, sessions int) error {
 // NewPrincipal registers a fake AWS role with sessions sessions, each
 // with fresh credentials, and creates, in group parent, an identity that
 // any session of the role may assume.
-func (r *Rig) NewPrincipal(ctx context.Context, api *client.API, parent, name string, sessions int) (*Principal, error) {
+func (r *Rig) NewPrincipal(ctx context.Context, api *client.API, parent, name string, sessions int) (Principal, error) {
 	roleID, err := fakeaws.NewRoleID(nil)
 	if err != nil {
-		return nil, fmt.Errorf("role ID: %w", err)
+		return Principal{}, fmt.Errorf("role ID: %w", err)
 	}
-	out := &Principal{}
+	out := Principal{}
 	var p fakeaws.Principal
 	for i := range max(sessions, 1) {
 		if p, err = fakeaws.AssumedRole(fakeaws.PartitionAWS, account, name, roleID, fmt.Sprintf("bench-%d", i)); err != nil {
-			return nil, fmt.Errorf("principal %s: %w", name, err)
+			return Principal{}, fmt.Errorf("principal %s: %w", name, err)
 		}
 		c, err := fakeaws.NewTemporaryCredentials(nil, time.Now().Add(12*time.Hour))
 		if err != nil {
-			return nil, fmt.Errorf("credentials: %w", err)
+			return Principal{}, fmt.Errorf("credentials: %w", err)
 		}
 		if err := r.Registry.Add(c, p); err != nil {
-			return nil, fmt.Errorf("register credentials: %w", err)
+			return Principal{}, fmt.Errorf("register credentials: %w", err)
 		}
 		out.Creds = append(out.Creds, aws.Credentials{AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey, SessionToken: c.SessionToken})
 	}
@@ -71,7 +71,7 @@ func (r *Rig) NewPrincipal(ctx context.Context, api *client.API, parent, name st
 		}}},
 	}))
 	if err != nil {
-		return nil, fmt.Errorf("create identity %s: %w", name, err)
+		return Principal{}, fmt.Errorf("create identity %s: %w", name, err)
 	}
 	out.Identity = id.Msg.GetId()
 	return out, nil

@@ -7,6 +7,7 @@ package rig
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -14,7 +15,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"sync/atomic"
+	"runtime/pprof"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -36,11 +37,9 @@ type Config struct {
 	// create; default 1.
 	Identities int
 	// Sessions is how many sessions of each identity's role, each with its
-	// own access key, to register; default 1. A proof is a signature over
-	// the access key and the second it was signed in, so one key yields
-	// at most one distinct proof per second: a load of R exchanges a
-	// second needs well over R keys in rotation, or it measures replay
-	// refusals.
+	// own access key, to register; default 1. Proofs carry a signed random
+	// nonce, so one key signs any number of distinct proofs; more sessions
+	// only make the principals (and the fake STS's keys) more varied.
 	Sessions int
 	// Server adjusts the server's configuration before it starts.
 	Server func(*server.Config)
@@ -53,14 +52,13 @@ type Config struct {
 type Principal struct {
 	Identity string
 	Creds    []aws.Credentials
-	next     atomic.Uint64
 }
 
-// Proof signs a fresh single-use proof for p, bound to the server at
-// audience, with the next of p's credentials in rotation.
-func (p *Principal) Proof(ctx context.Context, stsURL, audience string) (string, error) {
-	c := p.Creds[int(p.next.Add(1)%uint64(len(p.Creds)))]
-	return awsiam.Sign(ctx, c, stsURL, "us-east-1", p.Identity, audience, time.Now())
+// Key is one set of credentials and the identity they may assume: what
+// signs one proof.
+type Key struct {
+	Identity string
+	Creds    aws.Credentials
 }
 
 // Rig is a running server with its fake STS.
@@ -71,7 +69,8 @@ type Rig struct {
 	STSURL string
 	// STS is the emulator, for its fault queue.
 	STS *fakeaws.STS
-	// STSClient trusts the fake STS's CA, like the server's verifier.
+	// STSClient trusts the fake STS's CA and keeps connections alive like
+	// the server's verifier.
 	STSClient *http.Client
 	// Registry holds the fake AWS credentials.
 	Registry *fakeaws.Registry
@@ -82,7 +81,7 @@ type Rig struct {
 	// Org is the ID of the organization the identities live in.
 	Org string
 	// Principals are the identities made for the load.
-	Principals []*Principal
+	Principals []Principal
 
 	closers []func() error
 }
@@ -138,12 +137,15 @@ func (r *Rig) startSTS(dir string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("fake STS CA: %w", err)
 	}
-	srv, err := fakeaws.Serve(sts, fakeaws.ServeOptions{CA: ca})
+	var srv *fakeaws.Server
+	pprof.Do(context.Background(), pprof.Labels("part", "fake-sts"), func(context.Context) {
+		srv, err = fakeaws.Serve(sts, fakeaws.ServeOptions{CA: ca})
+	})
 	if err != nil {
 		return "", fmt.Errorf("fake STS: %w", err)
 	}
 	r.closers = append(r.closers, srv.Close)
-	r.STS, r.STSURL, r.STSClient = sts, srv.URL, srv.Client()
+	r.STS, r.STSURL, r.STSClient = sts, srv.URL, stsClient(ca)
 	caFile := filepath.Join(dir, "sts-ca.pem")
 	if err := os.WriteFile(caFile, srv.CAPEM, 0o600); err != nil {
 		return "", fmt.Errorf("write STS CA: %w", err)
@@ -170,14 +172,22 @@ func (r *Rig) startServer(ctx context.Context, cfg Config, dir, db, caFile strin
 	if cfg.Server != nil {
 		cfg.Server(&sc)
 	}
-	srv, err := server.New(ctx, sc)
+	// The server's goroutines (connections, the store's committer)
+	// inherit the profiler label, so a CPU profile tells the server's
+	// share from the fake STS's and the clients'.
+	var srv *server.Server
+	sctx, stop := context.WithCancel(context.WithoutCancel(ctx))
+	done := make(chan error, 1)
+	pprof.Do(ctx, pprof.Labels("part", "latch"), func(ctx context.Context) {
+		if srv, err = server.New(ctx, sc); err == nil {
+			go func() { done <- srv.Serve(sctx, ln) }()
+		}
+	})
 	if err != nil {
+		stop()
 		ln.Close()
 		return fmt.Errorf("start server: %w", err)
 	}
-	sctx, stop := context.WithCancel(context.WithoutCancel(ctx))
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(sctx, ln) }()
 	r.closers = append(r.closers, func() error {
 		stop()
 		return errors.Join(<-done, srv.Close())
@@ -195,9 +205,28 @@ func (r *Rig) Client() *client.Client {
 	return client.New(r.URL, &http.Client{Timeout: time.Minute}, "latch-bench")
 }
 
-// Proof signs a fresh single-use proof for p, bound to the server.
-func (r *Rig) Proof(ctx context.Context, p *Principal) (string, error) {
-	return p.Proof(ctx, r.STSURL, r.URL)
+// Keys lists every credential of every principal, interleaved by
+// principal, so that taking them in turn spreads the load over the
+// identities.
+func (r *Rig) Keys() []Key {
+	var out []Key
+	for i := 0; ; i++ {
+		added := false
+		for _, p := range r.Principals {
+			if i < len(p.Creds) {
+				out = append(out, Key{Identity: p.Identity, Creds: p.Creds[i]})
+				added = true
+			}
+		}
+		if !added {
+			return out
+		}
+	}
+}
+
+// Proof signs a single-use proof with k, dated at, bound to the server.
+func (r *Rig) Proof(ctx context.Context, k Key, at time.Time) (string, error) {
+	return awsiam.Sign(ctx, k.Creds, r.STSURL, "us-east-1", k.Identity, r.URL, at)
 }
 
 // Close stops everything in reverse order of starting.
@@ -208,4 +237,17 @@ func (r *Rig) Close() error {
 	}
 	r.closers = nil
 	return err
+}
+
+// stsClient talks to the fake STS the way the server's AWS verifier
+// does: keep-alive HTTP/1.1 over verified TLS.
+func stsClient(ca *fakeaws.CA) *http.Client {
+	tr := &http.Transport{
+		TLSClientConfig:     &tls.Config{RootCAs: ca.Pool(), MinVersion: tls.VersionTLS12},
+		MaxIdleConns:        128,
+		MaxIdleConnsPerHost: 128,
+		IdleConnTimeout:     time.Minute,
+		DisableCompression:  true,
+	}
+	return &http.Client{Transport: tr, Timeout: time.Minute}
 }

@@ -69,9 +69,9 @@ type Config struct {
 	// capped at 2 s). Default 200 ms.
 	RetryBackoff time.Duration
 
-	// Transport carries requests to public AWS endpoints. Default: an
-	// HTTP/2-capable transport with the system roots, TLS 1.2+, no
-	// compression, proxies from the environment.
+	// Transport carries requests to public AWS endpoints. Default: a
+	// keep-alive HTTP/1.1 transport with the system roots, TLS 1.2+, no
+	// compression, proxies from the environment (see newTransport).
 	Transport http.RoundTripper
 
 	// Limits bound decoding and the STS answer.

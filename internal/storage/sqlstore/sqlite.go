@@ -57,6 +57,10 @@ func openSQLite(ctx context.Context, path string, o Options) (*database, error) 
 	wq.Set("_journal_mode", "WAL")
 	wq.Set("_synchronous", "NORMAL")
 	wq.Set("_txlock", "immediate")
+	// Checkpoints run in the background (checkpoint.go); the writer's
+	// own, which would stall every write while it copies and syncs, only
+	// if that falls far behind.
+	wq.Add("_pragma", "wal_autocheckpoint="+strconv.Itoa(fallbackCheckpointPages))
 	write, err := sql.Open("sqlite", path+"?"+wq.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("storage: open SQLite: %w", err)
@@ -90,6 +94,11 @@ func openSQLite(ctx context.Context, path string, o Options) (*database, error) 
 	read.SetMaxOpenConns(n)
 	read.SetMaxIdleConns(cmp.Or(o.MaxIdleConns, n))
 	db.read = read
+	db.readStmts = newStmtCache(read)
+	db.ckpt = newCheckpointer(read, o.Logger)
+	db.group = newGroupCommit(write, newStmtCache(write), func(err error) bool {
+		return db.dialect.violation(err) != violationNone
+	}, db.ckpt.wrote)
 	return db, nil
 }
 

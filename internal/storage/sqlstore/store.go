@@ -39,6 +39,13 @@ type database struct {
 	// nextSweep is the proof expiry time (Unix microseconds) after which
 	// ClaimProof next deletes expired records; see proofs.go.
 	nextSweep atomic.Int64
+	// readStmts caches prepared statements of the read pool, and group
+	// runs single-statement writes in shared transactions; both SQLite
+	// only (see stmtcache.go and groupcommit.go), nil on PostgreSQL.
+	readStmts *stmtCache
+	group     *groupCommit
+	// ckpt checkpoints the WAL in the background (SQLite only).
+	ckpt *checkpointer
 }
 
 // querier is what *sql.DB and *sql.Tx have in common.
@@ -59,6 +66,9 @@ func (s *Store) reader() querier {
 	if s.tx != nil {
 		return s.tx
 	}
+	if s.db.readStmts != nil {
+		return s.db.readStmts
+	}
 	return s.db.read
 }
 
@@ -78,7 +88,8 @@ func (s *Store) write(ctx context.Context, fn func(q querier) error) error {
 // Tx, otherwise on its own. A single statement is atomic by itself, and
 // skipping BEGIN and COMMIT saves two round trips on PostgreSQL, which
 // matters for the statements that run on every token exchange
-// (TouchIdentity, ClaimProof).
+// (TouchIdentity, ClaimProof, AppendEvent). On SQLite, statements of
+// concurrent callers share a transaction (groupcommit.go).
 func (s *Store) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	if s.tx != nil {
 		return s.tx.ExecContext(ctx, query, args...)
@@ -86,7 +97,11 @@ func (s *Store) exec(ctx context.Context, query string, args ...any) (sql.Result
 	var res sql.Result
 	err := s.db.retry(ctx, func() error {
 		var err error
-		res, err = s.db.write.ExecContext(ctx, query, args...)
+		if s.db.group != nil {
+			res, err = s.db.group.exec(ctx, query, args...)
+		} else {
+			res, err = s.db.write.ExecContext(ctx, query, args...)
+		}
 		return err
 	})
 	return res, err
@@ -128,6 +143,9 @@ func (d *database) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	}
 	if err := tx.Commit(); err != nil {
 		return d.fail(ctx, "commit", err)
+	}
+	if d.ckpt != nil {
+		d.ckpt.wrote()
 	}
 	return nil
 }
@@ -177,6 +195,16 @@ func (s *Store) Ping(ctx context.Context) error {
 func (s *Store) Close() error {
 	if s.tx != nil {
 		return errors.New("storage: Close called inside Tx; close the Store that Open returned")
+	}
+	if s.db.group != nil {
+		s.db.group.close()
+		s.db.group.stmts.close()
+	}
+	if s.db.ckpt != nil {
+		s.db.ckpt.close()
+	}
+	if s.db.readStmts != nil {
+		s.db.readStmts.close()
 	}
 	err := s.db.read.Close()
 	if s.db.write != s.db.read {

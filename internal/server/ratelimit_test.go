@@ -1,0 +1,154 @@
+package server_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"connectrpc.com/connect"
+	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"latch.dev/latch/internal/fakeaws"
+	iamv1 "latch.dev/latch/internal/gen/latch/iam/v1"
+	"latch.dev/latch/internal/server"
+	"latch.dev/latch/internal/server/servertest"
+)
+
+// rawExchange posts a proof and returns the status, the Retry-After header
+// and the error message, if any.
+func rawExchange(t *testing.T, s *servertest.Server, proof, identity string) (int, string, string) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, s.URL+"/sts/exchange", strings.NewReader(url.Values{"identity": {identity}}.Encode()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+proof)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var body struct{ Message string }
+	b, _ := io.ReadAll(res.Body)
+	_ = json.Unmarshal(b, &body)
+	return res.StatusCode, res.Header.Get("Retry-After"), body.Message
+}
+
+// limitedWorld is a server with rate limits, a fake AWS and one AWS
+// identity with its credentials.
+func limitedWorld(t *testing.T, rl server.RateLimitConfig) (*servertest.Server, *servertest.FakeAWS, string, func() string) {
+	t.Helper()
+	a := servertest.StartFakeAWS(t)
+	s := servertest.Start(t, a.Trust(), servertest.WithConfig(func(c *server.Config) { c.RateLimit = rl }))
+	ctx := context.Background()
+	org, err := s.AdminAPI().Groups.Create(ctx, connect.NewRequest(&iamv1.CreateGroupRequest{Group: &iamv1.Group{Name: "acme.dev"}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	creds, p := a.Role(t, "deployer", "session-1")
+	id, err := s.AdminAPI().Identities.Create(ctx, connect.NewRequest(&iamv1.CreateIdentityRequest{
+		ParentId: org.Msg.GetId(),
+		Identity: &iamv1.Identity{Name: "deployer", Relationship: &iamv1.Identity_AwsIdentity{AwsIdentity: &iamv1.AWSIdentity{
+			AwsAccount: p.Account,
+			AwsArn:     &iamv1.AWSIdentity_Arn{Arn: p.Arn},
+			AwsUserId:  &iamv1.AWSIdentity_UserIdPattern{UserIdPattern: regexp.QuoteMeta(strings.Split(p.UserID, ":")[0]) + ":.+"},
+		}}},
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Proofs signed with one key within one second are the same proof,
+	// which the replay check refuses: sign each with a new key of the
+	// same principal, as after a credential rotation.
+	first := true
+	proof := func() string {
+		c := creds
+		if !first {
+			k, err := fakeaws.NewTemporaryCredentials(nil, time.Now().Add(time.Hour))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := a.Registry.Add(k, p); err != nil {
+				t.Fatal(err)
+			}
+			c = aws.Credentials{AccessKeyID: k.AccessKeyID, SecretAccessKey: k.SecretAccessKey, SessionToken: k.SessionToken}
+		}
+		first = false
+		return s.Proof(t, a, c, id.Msg.GetId())
+	}
+	return s, a, id.Msg.GetId(), proof
+}
+
+func TestExchangesOverALimitGetA429ThatSaysWhichAndWhen(t *testing.T) {
+	t.Parallel()
+	t.Run("per identity", func(t *testing.T) {
+		t.Parallel()
+		s, _, id, proof := limitedWorld(t, server.RateLimitConfig{PerIdentity: 0.01, PerIdentityBurst: 2})
+		for i := range 2 {
+			if code, _, msg := rawExchange(t, s, proof(), id); code != http.StatusOK {
+				t.Fatalf("exchange %d within the burst: %d %s", i+1, code, msg)
+			}
+		}
+		code, retry, msg := rawExchange(t, s, proof(), id)
+		if code != http.StatusTooManyRequests {
+			t.Fatalf("third exchange: %d %s, want 429", code, msg)
+		}
+		if n, err := strconv.Atoi(retry); err != nil || n < 90 || n > 100 {
+			t.Errorf("Retry-After %q, want about 100 seconds (one token at 0.01 a second)", retry)
+		}
+		for _, want := range []string{"identity " + id, "0.01 a second per identity", "retry in"} {
+			if !strings.Contains(msg, want) {
+				t.Errorf("message %q does not say %q", msg, want)
+			}
+		}
+		if got := metric(t, s, `latch_exchange_rate_limited_total{by="identity"}`); got != "1" {
+			t.Errorf(`latch_exchange_rate_limited_total{by="identity"} = %q, want 1`, got)
+		}
+	})
+	t.Run("per source address", func(t *testing.T) {
+		t.Parallel()
+		s, _, id, proof := limitedWorld(t, server.RateLimitConfig{PerIP: 0.5, PerIPBurst: 1})
+		if code, _, msg := rawExchange(t, s, proof(), id); code != http.StatusOK {
+			t.Fatalf("first exchange: %d %s", code, msg)
+		}
+		code, retry, msg := rawExchange(t, s, proof(), id)
+		if code != http.StatusTooManyRequests || retry != "2" || !strings.Contains(msg, "from your address 127.0.0.1") {
+			t.Errorf("second exchange: %d, Retry-After %q, %q; want 429 after 2s naming the address", code, retry, msg)
+		}
+		if got := metric(t, s, `latch_exchange_rate_limited_total{by="ip"}`); got != "1" {
+			t.Errorf(`latch_exchange_rate_limited_total{by="ip"} = %q, want 1`, got)
+		}
+	})
+	t.Run("without limits the counter is still exported", func(t *testing.T) {
+		t.Parallel()
+		s := servertest.Start(t)
+		if got := metric(t, s, `latch_exchange_rate_limited_total{by="ip"}`); got != "0" {
+			t.Errorf(`latch_exchange_rate_limited_total{by="ip"} = %q, want 0`, got)
+		}
+	})
+}
+
+// metric returns the value of one series from /metrics, or "".
+func metric(t *testing.T, s *servertest.Server, series string) string {
+	t.Helper()
+	res, err := http.Get(s.URL + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	for line := range strings.SplitSeq(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, series+" "); ok {
+			return v
+		}
+	}
+	return ""
+}
