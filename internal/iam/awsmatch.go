@@ -98,8 +98,51 @@ func (v AWSVerdict) Err() error {
 }
 
 // Check evaluates p, as STS reported it, against every rule of the
-// identity. It does no I/O and trusts nothing in p: a value STS could not
-// have produced fails the principal_type rule.
+// identity. It compiles the identity's patterns first; a caller that checks
+// many principals against one rule should [AWSIdentity.Compile] it once and
+// use [AWSRule.Check].
+func (a *AWSIdentity) Check(p AWSPrincipal) AWSVerdict {
+	return a.Compile().Check(p)
+}
+
+// AWSRule is an [AWSIdentity]'s rule with its patterns compiled. Compiling
+// the ARN and user ID patterns costs more than the whole rest of a check,
+// and a rule changes rarely, so the exchange keeps compiled rules (keyed
+// by the identity's rule value, so an updated rule compiles anew). An
+// AWSRule is immutable and safe for concurrent use.
+type AWSRule struct {
+	id      AWSIdentity
+	present bool // false for an identity without aws_identity
+	account error
+	arn     compiledField
+	userID  compiledField
+}
+
+// compiledField is one "exact or pattern" rule, or why it is not valid.
+type compiledField struct {
+	m   Matcher
+	err error
+}
+
+// Compile compiles the rule for [AWSRule.Check]. It does not fail: a rule
+// that is not valid (which Validate refuses, but a stored rule may predate
+// a stricter check) fails closed in every check, with a reason that says
+// so, exactly as if it were compiled at each check. A nil identity
+// compiles to a rule that accepts no one.
+func (a *AWSIdentity) Compile() *AWSRule {
+	if a == nil {
+		return &AWSRule{}
+	}
+	r := &AWSRule{id: *a, present: true,
+		account: ValidateAWSAccount("aws_identity.aws_account", a.Account)}
+	r.arn.m, r.arn.err = NewMatcher("aws_identity.arn", a.ARN, a.ARNPattern)
+	r.userID.m, r.userID.err = NewMatcher("aws_identity.user_id", a.UserID, a.UserIDPattern)
+	return r
+}
+
+// Check evaluates p, as STS reported it, against every rule. It does no
+// I/O and trusts nothing in p: a value STS could not have produced fails
+// the principal_type rule.
 //
 // The rules are:
 //   - aws_account: the account equals the configured 12-digit account.
@@ -115,28 +158,28 @@ func (v AWSVerdict) Err() error {
 //     the UserId has the shape of that principal type, and root or
 //     federated-user principals are accepted only when the identity names
 //     that exact ARN, never through a pattern written with roles in mind.
-func (a *AWSIdentity) Check(p AWSPrincipal) AWSVerdict {
+func (r *AWSRule) Check(p AWSPrincipal) AWSVerdict {
 	v := AWSVerdict{Principal: p}
-	if a == nil {
+	if r == nil || !r.present {
 		v.Checks = append(v.Checks, AWSRuleCheck{Field: AWSRuleAccount, Rule: "(no aws_identity)",
 			Reason: "this identity cannot be assumed with an AWS proof"})
 		return v
 	}
 	v.Checks = append(v.Checks,
-		a.checkAccount(p),
-		a.checkField(AWSRuleARN, "aws_identity.arn", "ARN", p.ARN, a.ARN, a.ARNPattern),
-		a.checkField(AWSRuleUserID, "aws_identity.user_id", "user ID", p.UserID, a.UserID, a.UserIDPattern),
-		a.checkPrincipalType(p),
+		r.checkAccount(p),
+		checkField(AWSRuleARN, "ARN", p.ARN, r.arn),
+		checkField(AWSRuleUserID, "user ID", p.UserID, r.userID),
+		r.checkPrincipalType(p),
 	)
 	return v
 }
 
-func (a *AWSIdentity) checkAccount(p AWSPrincipal) AWSRuleCheck {
-	c := AWSRuleCheck{Field: AWSRuleAccount, Rule: fmt.Sprintf("equal to %q", a.Account)}
+func (r *AWSRule) checkAccount(p AWSPrincipal) AWSRuleCheck {
+	c := AWSRuleCheck{Field: AWSRuleAccount, Rule: fmt.Sprintf("equal to %q", r.id.Account)}
 	switch {
-	case ValidateAWSAccount("aws_identity.aws_account", a.Account) != nil:
+	case r.account != nil:
 		c.Reason = "this identity's account rule is not valid; ask its administrator to fix it"
-	case p.Account == a.Account:
+	case p.Account == r.id.Account:
 		c.OK, c.Reason = true, fmt.Sprintf("the account %s is the identity's account", safeValue(p.Account))
 	default:
 		c.Reason = fmt.Sprintf("the account %s is not the account this identity trusts", safeValue(p.Account))
@@ -146,16 +189,15 @@ func (a *AWSIdentity) checkAccount(p AWSPrincipal) AWSRuleCheck {
 
 // checkField applies an "exact or pattern" rule. An identity with neither
 // (which Validate refuses) fails closed.
-func (a *AWSIdentity) checkField(rule, field, noun, got, exact, pattern string) AWSRuleCheck {
+func checkField(rule, noun, got string, f compiledField) AWSRuleCheck {
 	c := AWSRuleCheck{Field: rule}
-	m, err := NewMatcher(field, exact, pattern)
-	if err != nil {
-		c.Rule = "invalid: " + errs.Message(err)
+	if f.err != nil {
+		c.Rule = "invalid: " + errs.Message(f.err)
 		c.Reason = fmt.Sprintf("this identity's %s rule is not valid; ask its administrator to fix it", noun)
 		return c
 	}
-	c.Rule = m.String()
-	if m.Match(got) {
+	c.Rule = f.m.String()
+	if f.m.Match(got) {
 		c.OK, c.Reason = true, fmt.Sprintf("the %s %s matches the identity's %s rule", noun, safeValue(got), noun)
 	} else {
 		c.Reason = fmt.Sprintf("the %s %s does not match the identity's %s rule", noun, safeValue(got), noun)
@@ -167,7 +209,7 @@ const principalTypeRule = "a principal ARN of the reported account whose UserId 
 	"(assumed-role: AROA…:SESSION with the ARN's session; user: AIDA…; root: the account ID); " +
 	"root and federated-user principals only when the identity names that exact ARN"
 
-func (a *AWSIdentity) checkPrincipalType(p AWSPrincipal) AWSRuleCheck {
+func (r *AWSRule) checkPrincipalType(p AWSPrincipal) AWSRuleCheck {
 	c := AWSRuleCheck{Field: AWSRulePrincipalType, Rule: principalTypeRule}
 	fail := func(format string, args ...any) AWSRuleCheck {
 		c.Reason = fmt.Sprintf(format, args...)
@@ -205,7 +247,7 @@ func (a *AWSIdentity) checkPrincipalType(p AWSPrincipal) AWSRuleCheck {
 		if p.UserID != p.Account {
 			return fail("the user ID %s of root user %s is not the account ID", p.UserID, p.ARN)
 		}
-		if a.ARN != p.ARN {
+		if r.id.ARN != p.ARN {
 			return fail("%s is an account root user, which may only assume an identity that names that exact ARN", p.ARN)
 		}
 		c.OK, c.Reason = true, fmt.Sprintf("%s is the account root user, named exactly by the identity", p.ARN)
@@ -213,7 +255,7 @@ func (a *AWSIdentity) checkPrincipalType(p AWSPrincipal) AWSRuleCheck {
 		if p.UserID != p.Account+":"+arn.Session {
 			return fail("the user ID %s of federated user %s is not ACCOUNT:NAME", p.UserID, p.ARN)
 		}
-		if a.ARN != p.ARN {
+		if r.id.ARN != p.ARN {
 			return fail("%s is a federated user, which may only assume an identity that names that exact ARN", p.ARN)
 		}
 		c.OK, c.Reason = true, fmt.Sprintf("%s is a federated user, named exactly by the identity", p.ARN)

@@ -2,9 +2,12 @@ package awsiam
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
+
+	lru "github.com/hashicorp/golang-lru/v2"
 
 	"latch.dev/latch/internal/authn"
 	"latch.dev/latch/internal/errs"
@@ -18,10 +21,40 @@ import (
 // aws_identity rule.
 type Authenticator struct {
 	v *Verifier
+	// rules holds the compiled rules of recently assumed identities, keyed
+	// by the rule's value: compiling an identity's patterns on every
+	// exchange was a twentieth of the server's CPU. An identity whose rule
+	// is updated has a new key and compiles anew, so nothing needs to be
+	// invalidated, and a stale entry only ages out.
+	rules *lru.Cache[iam.AWSIdentity, *iam.AWSRule]
 }
 
+// ruleCacheSize bounds the compiled rules kept. Each is a few kilobytes
+// (two small RE2 programs); a server with more identities than this in
+// use at once compiles some of them more than once, as it did before it
+// kept any.
+const ruleCacheSize = 1024
+
 // NewAuthenticator returns the registry's AWS authenticator.
-func NewAuthenticator(v *Verifier) *Authenticator { return &Authenticator{v: v} }
+func NewAuthenticator(v *Verifier) *Authenticator {
+	rules, err := lru.New[iam.AWSIdentity, *iam.AWSRule](ruleCacheSize)
+	if err != nil { // only for a size below one
+		panic(fmt.Sprintf("aws authenticator: rule cache: %v", err))
+	}
+	return &Authenticator{v: v, rules: rules}
+}
+
+// rule returns the identity's compiled rule, compiling it on first use.
+// Two exchanges racing on a new rule may both compile it; either result
+// is the same.
+func (a *Authenticator) rule(id *iam.AWSIdentity) *iam.AWSRule {
+	if r, ok := a.rules.Get(*id); ok {
+		return r
+	}
+	r := id.Compile()
+	a.rules.Add(*id, r)
+	return r
+}
 
 var _ authn.Authenticator = (*Authenticator)(nil)
 
@@ -57,7 +90,7 @@ func (a *Authenticator) Authenticate(ctx context.Context, raw string, id iam.Ide
 	if err != nil {
 		return authn.Result{}, &authn.Refusal{Subject: res.Principal.ARN, Detail: Detail(res, err), Err: err}
 	}
-	verdict := id.AWS.Check(res.Principal)
+	verdict := a.rule(id.AWS).Check(res.Principal)
 	if err := verdict.Err(); err != nil {
 		d := Detail(res, nil)
 		var failed []string
