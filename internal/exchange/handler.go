@@ -24,7 +24,7 @@ const (
 type Service interface {
 	Exchange(ctx context.Context, req service.ExchangeRequest) (service.TokenPair, error)
 	Refresh(ctx context.Context, refreshToken string) (service.TokenPair, error)
-	Bootstrap(ctx context.Context, secret, name string) (service.TokenPair, error)
+	Bootstrap(ctx context.Context, secret, name, sourceIP string) (service.TokenPair, error)
 	LoginProvider() (authn.LoginProvider, error)
 	Login(ctx context.Context, req service.LoginRequest) (service.TokenPair, error)
 	RevokeRefresh(ctx context.Context, refreshToken string) error
@@ -147,7 +147,7 @@ func (h *Handler) bootstrap(w http.ResponseWriter, r *http.Request) {
 		writeError(ctx, w, h.log, "bootstrap", err)
 		return
 	}
-	pair, err := h.svc.Bootstrap(ctx, secret, strings.TrimSpace(r.Form.Get("name")))
+	pair, err := h.svc.Bootstrap(ctx, secret, strings.TrimSpace(r.Form.Get("name")), sourceIP(r))
 	if err != nil {
 		writeError(ctx, w, h.log, "bootstrap", err)
 		return

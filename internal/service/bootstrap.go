@@ -61,8 +61,9 @@ func (s *Service) Bootstrapped(ctx context.Context) (bool, error) {
 
 // Bootstrap uses the secret to create the first administrator, a user at
 // the root named name (default "admin") who owns the whole server, and
-// returns its tokens. It works once.
-func (s *Service) Bootstrap(ctx context.Context, secret, name string) (TokenPair, error) {
+// returns its tokens. It works once. sourceIP, the caller's address, goes
+// into the audit event.
+func (s *Service) Bootstrap(ctx context.Context, secret, name, sourceIP string) (TokenPair, error) {
 	if name == "" {
 		name = "admin"
 	}
@@ -114,7 +115,7 @@ func (s *Service) Bootstrap(ctx context.Context, secret, name string) (TokenPair
 		pair, err = s.issue(ctx, tx, grant{identity: admin, kind: token.KindBootstrap, actor: userActor(admin), withRefresh: true})
 		return err
 	})
-	s.audit(ctx, iam.Event{Type: "bootstrap", Group: iam.RootScope, Identity: admin.ID, Subject: name}, err)
+	s.audit(ctx, iam.Event{Type: "bootstrap", Group: iam.RootScope, Identity: admin.ID, Subject: name, SourceIP: sourceIP}, err)
 	if err != nil {
 		return TokenPair{}, err
 	}

@@ -23,7 +23,7 @@ type state struct {
 // administrator, exactly as `latch auth bootstrap` would.
 func setUp(ctx context.Context, f *cmdutil.Factory, srv *latchserver.Server, secret, org string) (*state, error) {
 	svc := srv.Service()
-	pair, err := svc.Bootstrap(ctx, secret, "dev-admin")
+	pair, err := svc.Bootstrap(ctx, secret, "dev-admin", "")
 	if err != nil {
 		return nil, fmt.Errorf("bootstrap: %w", err)
 	}
