@@ -1,7 +1,9 @@
 package server_test
 
 import (
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -13,6 +15,7 @@ import (
 	authv1 "latch.dev/latch/internal/gen/latch/auth/v1"
 	"latch.dev/latch/internal/server"
 	"latch.dev/latch/internal/server/servertest"
+	"latch.dev/latch/internal/testutil/pgtest"
 )
 
 const loginClient = "latch-cli"
@@ -125,5 +128,50 @@ func TestLoginRefusals(t *testing.T) {
 				t.Errorf("got %v, want unauthenticated saying %q", err, tt.says)
 			}
 		})
+	}
+}
+
+// TestTwoFirstLoginsAtOnceMakeOneUser logs one person in several times at
+// once before they have a user, on PostgreSQL, where the transactions of
+// the logins really run side by side: every login succeeds, as the same
+// user.
+func TestTwoFirstLoginsAtOnceMakeOneUser(t *testing.T) {
+	t.Parallel()
+	dsn, _ := pgtest.FreshSchema(t)
+	op := oidctest.Start(t)
+	srv := servertest.Start(t, servertest.WithConfig(func(c *server.Config) {
+		c.DB = dsn
+		c.OIDC = server.OIDCConfig{Issuer: op.URL, ClientID: loginClient, InsecureIssuers: []string{op.URL}}
+	}))
+	const logins = 8
+	toks := make([]string, logins)
+	for i := range toks {
+		toks[i] = idToken(t, op, "twin", map[string]any{"jti": fmt.Sprintf("login-%d", i), "preferred_username": "twin"})
+	}
+	subjects := make([]string, logins)
+	var wg sync.WaitGroup
+	for i, tok := range toks {
+		wg.Go(func() {
+			pair, err := srv.Client().Login(t.Context(), tok, client.LoginRequest{Nonce: "n-twin"})
+			if err != nil {
+				t.Errorf("login %d: %v", i, err)
+				return
+			}
+			who, err := srv.API(pair.Token).Auth.WhoAmI(t.Context(), connect.NewRequest(&authv1.WhoAmIRequest{}))
+			if err != nil {
+				t.Errorf("login %d: whoami: %v", i, err)
+				return
+			}
+			subjects[i] = who.Msg.GetSubject()
+		})
+	}
+	wg.Wait()
+	if t.Failed() {
+		return
+	}
+	for i, s := range subjects {
+		if s != subjects[0] {
+			t.Errorf("login %d is user %s, login 0 user %s: one person got two users", i, s, subjects[0])
+		}
 	}
 }

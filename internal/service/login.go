@@ -84,7 +84,7 @@ func (s *Service) loginUser(ctx context.Context, req LoginRequest, ev *iam.Event
 		pair TokenPair
 		user iam.Identity
 	)
-	err = s.store.Tx(ctx, func(tx storage.Store) error {
+	session := func(tx storage.Store) error {
 		var err error
 		user, err = s.userFor(ctx, tx, l, now)
 		if err != nil {
@@ -95,7 +95,14 @@ func (s *Service) loginUser(ctx context.Context, req LoginRequest, ev *iam.Event
 			actor: &token.Actor{Issuer: l.Issuer, Subject: l.Subject, Audience: []string{l.ClientID}},
 		})
 		return err
-	})
+	}
+	err = s.store.Tx(ctx, session)
+	if errs.Is(err, errs.AlreadyExists) {
+		// Another login of the same person registered the user between
+		// our lookup and our insert (two first logins at once): the
+		// second try finds that user.
+		err = s.store.Tx(ctx, session)
+	}
 	if err != nil {
 		return TokenPair{}, err
 	}

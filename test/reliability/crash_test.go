@@ -13,6 +13,7 @@ import (
 	"latch.dev/latch/internal/client"
 	authv1 "latch.dev/latch/internal/gen/latch/auth/v1"
 	iamv1 "latch.dev/latch/internal/gen/latch/iam/v1"
+	"latch.dev/latch/internal/testutil/pgtest"
 )
 
 // acked is what the server acknowledged before it was killed.
@@ -46,7 +47,7 @@ func TestSIGKILLLosesNothingAcknowledged(t *testing.T) {
 			t.Parallel()
 			o := options{}
 			if db == "postgres" {
-				o.db, _ = freshSchema(t, sharedPostgres(t))
+				o.db, _ = pgtest.FreshSchema(t)
 			}
 			w := newWorld(t, o)
 			got := w.burstUntilKilled(t, 40)

@@ -15,6 +15,7 @@ import (
 
 	"latch.dev/latch/internal/errs"
 	iamv1 "latch.dev/latch/internal/gen/latch/iam/v1"
+	"latch.dev/latch/internal/testutil/pgtest"
 )
 
 // busyTimeout is how long the SQLite store waits for a lock another
@@ -70,9 +71,9 @@ func TestTheDatabaseGoingAwayGives503sAndLatchRecovers(t *testing.T) {
 	})
 	t.Run("PostgreSQL sessions terminated", func(t *testing.T) {
 		t.Parallel()
-		dsn, app := freshSchema(t, sharedPostgres(t))
+		dsn, app := pgtest.FreshSchema(t)
 		w := newWorld(t, options{db: dsn})
-		admin := openAdmin(t, sharedPostgres(t))
+		admin := pgtest.Admin(t, pgtest.Server(t))
 		var killed int
 		if err := admin.QueryRowContext(t.Context(),
 			`SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = $1`, app).Scan(&killed); err != nil {

@@ -1,12 +1,7 @@
 package reliability
 
 import (
-	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"fmt"
-	"net/url"
 	"os"
 	"os/exec"
 	"os/user"
@@ -15,80 +10,10 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver, for the admin connection
-
+	"latch.dev/latch/internal/testutil/pgtest"
 	"latch.dev/latch/test/reliability/latchproc"
 )
-
-// needPostgres skips the test without a PostgreSQL to use, unless
-// LATCH_REQUIRE_POSTGRES=1 makes that a failure (CI sets it).
-func needPostgres(t *testing.T, why string) {
-	t.Helper()
-	if os.Getenv("LATCH_REQUIRE_POSTGRES") == "1" {
-		t.Fatalf("LATCH_REQUIRE_POSTGRES=1 but %s", why)
-	}
-	t.Skip(why)
-}
-
-// sharedPostgres returns the server named by LATCH_TEST_POSTGRES_DSN.
-func sharedPostgres(t *testing.T) string {
-	t.Helper()
-	dsn := os.Getenv("LATCH_TEST_POSTGRES_DSN")
-	if dsn == "" {
-		needPostgres(t, "LATCH_TEST_POSTGRES_DSN is not set; scripts/test.sh starts a throwaway PostgreSQL and sets it")
-	}
-	return dsn
-}
-
-// freshSchema creates a schema with a random name, dropped when t ends,
-// and returns dsn pointed at it, with application_name set to the schema
-// so the test can find its own sessions among everyone's.
-func freshSchema(t *testing.T, dsn string) (string, string) {
-	t.Helper()
-	admin := openAdmin(t, dsn)
-	b := make([]byte, 6)
-	if _, err := rand.Read(b); err != nil {
-		t.Fatal(err)
-	}
-	schema := "latch_rel_" + hex.EncodeToString(b)
-	if _, err := admin.ExecContext(t.Context(), "CREATE SCHEMA "+schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if _, err := admin.ExecContext(ctx, "DROP SCHEMA "+schema+" CASCADE"); err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-		}
-	})
-	u, err := url.Parse(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	q.Set("application_name", schema)
-	u.RawQuery = q.Encode()
-	return u.String(), schema
-}
-
-// openAdmin connects to dsn for the test's own statements.
-func openAdmin(t *testing.T, dsn string) *sql.DB {
-	t.Helper()
-	db, err := sql.Open("pgx", dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := db.PingContext(ctx); err != nil {
-		t.Fatalf("cannot reach PostgreSQL at %s: %v", dsn, err)
-	}
-	return db
-}
 
 // cluster is a throwaway PostgreSQL of one test's own, for tests that stop
 // and start the database: the shared server must stay up for the others.
@@ -105,7 +30,7 @@ func startCluster(t *testing.T) *cluster {
 	t.Helper()
 	bins, _ := filepath.Glob("/usr/lib/postgresql/*/bin/initdb")
 	if len(bins) == 0 {
-		needPostgres(t, "no PostgreSQL server binaries in /usr/lib/postgresql/*/bin to start a cluster of the test's own")
+		pgtest.Need(t, "no PostgreSQL server binaries in /usr/lib/postgresql/*/bin to start a cluster of the test's own")
 	}
 	slices.SortFunc(bins, func(a, b string) int { return versionOf(a) - versionOf(b) })
 	c := &cluster{bin: filepath.Dir(bins[len(bins)-1])}

@@ -16,6 +16,7 @@ import (
 
 	"latch.dev/latch/internal/client"
 	authv1 "latch.dev/latch/internal/gen/latch/auth/v1"
+	"latch.dev/latch/internal/testutil/pgtest"
 	"latch.dev/latch/test/reliability/latchproc"
 )
 
@@ -29,7 +30,7 @@ type replicas struct {
 
 func startReplicas(t *testing.T) *replicas {
 	t.Helper()
-	dsn, _ := freshSchema(t, sharedPostgres(t))
+	dsn, _ := pgtest.FreshSchema(t)
 	proxy := startRoundRobin(t)
 	w := newWorld(t, options{db: dsn, url: proxy.URL})
 	cfg := w.srv.Config()

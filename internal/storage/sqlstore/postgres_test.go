@@ -1,77 +1,33 @@
 package sqlstore_test
 
 import (
-	"context"
 	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"net/url"
 	"os"
 	"sync"
 	"testing"
-	"time"
-
-	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver for the admin connection
 
 	"latch.dev/latch/internal/iam"
 	"latch.dev/latch/internal/storage"
 	"latch.dev/latch/internal/storage/sqlstore"
 	"latch.dev/latch/internal/storage/storagetest"
+	"latch.dev/latch/internal/testutil/pgtest"
 )
 
-// postgresServer returns a connection to the server named by
-// LATCH_TEST_POSTGRES_DSN and the DSN itself. Without it the test skips,
-// unless LATCH_REQUIRE_POSTGRES=1, which CI sets so that a missing server
-// fails the run instead of passing it quietly.
+// postgresServer returns a connection to the shared test server and its
+// URL, or skips (see pgtest).
 func postgresServer(t *testing.T) (*sql.DB, string) {
 	t.Helper()
-	dsn := os.Getenv("LATCH_TEST_POSTGRES_DSN")
-	if dsn == "" {
-		if os.Getenv("LATCH_REQUIRE_POSTGRES") == "1" {
-			t.Fatal("LATCH_REQUIRE_POSTGRES=1 but LATCH_TEST_POSTGRES_DSN is not set")
-		}
-		t.Skip("LATCH_TEST_POSTGRES_DSN is not set; set it to a PostgreSQL URL to run these tests")
-	}
-	admin, err := sql.Open("pgx", dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = admin.Close() })
-	if err := admin.PingContext(t.Context()); err != nil {
-		t.Fatalf("cannot reach the PostgreSQL server in LATCH_TEST_POSTGRES_DSN: %v", err)
-	}
-	return admin, dsn
+	dsn := pgtest.Server(t)
+	return pgtest.Admin(t, dsn), dsn
 }
 
-// freshSchema creates a schema with a random name, drops it with
-// everything in it when t ends, and returns dsn with search_path set to
-// it. Tests in separate schemas run in parallel on one server.
+// freshSchema returns dsn pointed at a schema of t's own.
 func freshSchema(t *testing.T, admin *sql.DB, dsn string) string {
 	t.Helper()
-	b := make([]byte, 8)
-	if _, err := rand.Read(b); err != nil {
-		t.Fatal(err)
-	}
-	schema := "latch_test_" + hex.EncodeToString(b)
-	if _, err := admin.ExecContext(t.Context(), "CREATE SCHEMA "+schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		// t.Context() has ended by now; the drop must run regardless.
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if _, err := admin.ExecContext(ctx, "DROP SCHEMA "+schema+" CASCADE"); err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-		}
-	})
-	u, err := url.Parse(dsn)
-	if err != nil {
-		t.Fatalf("LATCH_TEST_POSTGRES_DSN is not a URL: %v", err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
+	schemaDSN, _ := pgtest.Schema(t, admin, dsn)
+	return schemaDSN
 }
 
 func openPostgres(t *testing.T, dsn string) *sqlstore.Store {
