@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"latch.dev/latch/internal/testutil/fakeclock"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials/ec2rolecreds"
@@ -44,7 +46,7 @@ func newClientRig(t *testing.T) *clientRig {
 	t.Helper()
 	// Real clients sign with the real time; the emulator's clock is fixed
 	// at the test's start, well within the 15-minute window.
-	c := newClock(time.Now().UTC())
+	c := fakeclock.New(time.Now().UTC())
 	rig := &clientRig{}
 	env := must(Start(Config{Now: c.Now, Rand: seeded(9), TLSNames: []string{"sts.amazonaws.com"}, RoleName: "client-role"}))(t)
 	t.Cleanup(func() { _ = env.Close() })

@@ -11,9 +11,10 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"latch.dev/latch/internal/testutil/fakeclock"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
@@ -32,26 +33,6 @@ const (
 	testAudience = "https://latch.example.dev"
 )
 
-// clock is an injectable clock tests can move.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newClock(t time.Time) *clock { return &clock{t: t} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 // seeded returns a deterministic random source, distinct per seed.
 func seeded(seed byte) io.Reader {
 	var s [32]byte
@@ -61,7 +42,7 @@ func seeded(seed byte) io.Reader {
 
 // fixture is an STS emulator with a few registered principals.
 type fixture struct {
-	clock    *clock
+	clock    *fakeclock.Clock
 	reg      *Registry
 	sts      *STS
 	role     Principal   // assumed-role principal of temp
@@ -73,7 +54,7 @@ type fixture struct {
 
 func newFixture(t *testing.T, opts ...func(*STSOptions)) *fixture {
 	t.Helper()
-	f := &fixture{clock: newClock(testNow), reg: NewRegistry()}
+	f := &fixture{clock: fakeclock.New(testNow), reg: NewRegistry()}
 	rnd := seeded(1)
 	var err error
 	f.role = must(AssumedRole(PartitionAWS, testAccount, "test-role", "AROAEXAMPLEROLEID0001", "i-0123456789abcdef0"))(t)

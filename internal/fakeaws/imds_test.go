@@ -9,12 +9,14 @@ import (
 	"testing"
 	"time"
 
+	"latch.dev/latch/internal/testutil/fakeclock"
+
 	"github.com/aws/aws-sdk-go-v2/feature/ec2/imds"
 )
 
 // imdsFixture is an IMDS and an STS sharing a registry, on one clock.
 type imdsFixture struct {
-	clock *clock
+	clock *fakeclock.Clock
 	reg   *Registry
 	imds  *IMDS
 	sts   *STS
@@ -22,7 +24,7 @@ type imdsFixture struct {
 
 func newIMDSFixture(t *testing.T) *imdsFixture {
 	t.Helper()
-	f := &imdsFixture{clock: newClock(testNow), reg: NewRegistry()}
+	f := &imdsFixture{clock: fakeclock.New(testNow), reg: NewRegistry()}
 	f.imds = must(NewIMDS(IMDSOptions{
 		Registry:   f.reg,
 		Now:        f.clock.Now,

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"latch.dev/latch/internal/testutil/fakeclock"
+
 	"github.com/coreos/go-oidc/v3/oidc"
 
 	"latch.dev/latch/internal/errs"
@@ -28,7 +30,7 @@ const (
 // that discovered it.
 type issuer struct {
 	url      string
-	clock    *signertest.Clock
+	clock    *fakeclock.Clock
 	signer   *signer.Signer
 	minter   *token.Minter
 	verifier *token.Verifier
@@ -38,7 +40,7 @@ type issuer struct {
 func newIssuer(t *testing.T, alg string) *issuer {
 	t.Helper()
 	srv := httptest.NewUnstartedServer(nil)
-	iss := &issuer{url: "http://" + srv.Listener.Addr().String(), clock: signertest.NewClock(t0)}
+	iss := &issuer{url: "http://" + srv.Listener.Addr().String(), clock: fakeclock.New(t0)}
 	var err error
 	iss.signer, err = signer.New(signer.Config{Keys: signertest.NewKeys(), Algorithm: alg, Now: iss.clock.Now})
 	if err != nil {

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"latch.dev/latch/internal/testutil/fakeclock"
+
 	"github.com/go-jose/go-jose/v4"
 	"github.com/google/go-cmp/cmp"
 
@@ -30,7 +32,7 @@ func (s staticKeys) PublicKeys(context.Context) (jose.JSONWebKeySet, error) { re
 // liveKeys returns a signer with its keys made.
 func liveKeys(t *testing.T) *signer.Signer {
 	t.Helper()
-	s, err := signer.New(signer.Config{Keys: signertest.NewKeys(), Now: signertest.NewClock(t0).Now})
+	s, err := signer.New(signer.Config{Keys: signertest.NewKeys(), Now: fakeclock.New(t0).Now})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"latch.dev/latch/internal/testutil/fakeclock"
+
 	"github.com/prometheus/client_golang/prometheus"
 
 	"latch.dev/latch/internal/errs"
@@ -16,7 +18,7 @@ const (
 	identityB = "0123456789abcdef0123456789abcdef01234567/fedcba9876543210"
 )
 
-func newExchange(t *testing.T, c ExchangeConfig) (*Exchange, *prometheus.Registry, *clock) {
+func newExchange(t *testing.T, c ExchangeConfig) (*Exchange, *prometheus.Registry, *fakeclock.Clock) {
 	t.Helper()
 	clk := newClock()
 	reg := prometheus.NewRegistry()

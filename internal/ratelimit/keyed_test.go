@@ -5,27 +5,12 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"latch.dev/latch/internal/testutil/fakeclock"
 )
 
-// clock is a manual clock for tests.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func newClock() *clock { return &clock{now: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
+// newClock returns a test clock that moves only when told.
+func newClock() *fakeclock.Clock { return fakeclock.New(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)) }
 
 func TestABucketAdmitsItsBurstThenRefills(t *testing.T) {
 	t.Parallel()

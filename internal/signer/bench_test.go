@@ -3,6 +3,8 @@ package signer
 import (
 	"testing"
 
+	"latch.dev/latch/internal/testutil/fakeclock"
+
 	"latch.dev/latch/internal/signer/signertest"
 )
 
@@ -13,7 +15,7 @@ var benchPayload = []byte(`{"iss":"https://latch.example.com","sub":"0123456789a
 	`"aws_user_id":"AROAEXAMPLE:i-0abc"},"kind":"aws"}`)
 
 func benchmarkSign(b *testing.B, alg string, parallel bool) {
-	store, clock := signertest.NewKeys(), signertest.NewClock(t0)
+	store, clock := signertest.NewKeys(), fakeclock.New(t0)
 	s := newTestSigner(b, store, clock, func(c *Config) { c.Algorithm = alg })
 	if err := s.Maintain(b.Context()); err != nil {
 		b.Fatal(err)

@@ -6,9 +6,10 @@ import (
 	"testing"
 	"time"
 
+	"latch.dev/latch/internal/testutil/fakeclock"
+
 	"github.com/go-jose/go-jose/v4"
 
-	"latch.dev/latch/internal/signer/signertest"
 	"latch.dev/latch/internal/storage"
 )
 
@@ -22,7 +23,7 @@ const (
 
 // newTestSigner returns a signer on store, logging to the test's output.
 // mod, if not nil, adjusts the configuration first.
-func newTestSigner(t testing.TB, store storage.Keys, clock *signertest.Clock, mod func(*Config)) *Signer {
+func newTestSigner(t testing.TB, store storage.Keys, clock *fakeclock.Clock, mod func(*Config)) *Signer {
 	t.Helper()
 	cfg := Config{
 		Keys:             store,
@@ -42,7 +43,7 @@ func newTestSigner(t testing.TB, store storage.Keys, clock *signertest.Clock, mo
 }
 
 // maintained returns a signer on store that has run Maintain once.
-func maintained(t testing.TB, store storage.Keys, clock *signertest.Clock) *Signer {
+func maintained(t testing.TB, store storage.Keys, clock *fakeclock.Clock) *Signer {
 	t.Helper()
 	s := newTestSigner(t, store, clock, nil)
 	if err := s.Maintain(t.Context()); err != nil {

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"latch.dev/latch/internal/testutil/fakeclock"
+
 	"latch.dev/latch/internal/signer/signertest"
 	"latch.dev/latch/internal/storage"
 )
@@ -20,7 +22,7 @@ func TestOldTokensVerifyUntilTheirKeyIsUnpublished(t *testing.T) {
 }
 
 func testOldTokensVerifyUntilTheirKeyIsUnpublished(t *testing.T, open func(testing.TB) storage.Keys) {
-	store, clock := open(t), signertest.NewClock(t0)
+	store, clock := open(t), fakeclock.New(t0)
 	s := maintained(t, store, clock)
 	old := mustSign(t, s)
 	oldKid := kidOf(t, old)
@@ -84,7 +86,7 @@ func testReplicasRacingToRotateMakeOneNewKey(t *testing.T, open func(testing.TB)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			store, clock := open(t), signertest.NewClock(t0)
+			store, clock := open(t), fakeclock.New(t0)
 			var rs []*Signer
 			for range replicas {
 				rs = append(rs, newTestSigner(t, store, clock, nil))
@@ -141,7 +143,7 @@ func TestAStaleReplicaFindsAKeyAnotherReplicaStartedUsing(t *testing.T) {
 }
 
 func testAStaleReplicaFindsAKeyAnotherReplicaStartedUsing(t *testing.T, open func(testing.TB) storage.Keys) {
-	store, clock := open(t), signertest.NewClock(t0)
+	store, clock := open(t), fakeclock.New(t0)
 	a, b := maintained(t, store, clock), maintained(t, store, clock)
 
 	// A creates a successor that B never loads, then starts signing with it.
@@ -164,7 +166,7 @@ func testAStaleReplicaFindsAKeyAnotherReplicaStartedUsing(t *testing.T, open fun
 
 func TestTheScheduledSwitchNeedsNoStoreRead(t *testing.T) {
 	t.Parallel()
-	store, clock := signertest.NewKeys(), signertest.NewClock(t0)
+	store, clock := signertest.NewKeys(), fakeclock.New(t0)
 	a, b := maintained(t, store, clock), maintained(t, store, clock)
 	first := kidOf(t, mustSign(t, a))
 
@@ -182,7 +184,7 @@ func TestTheScheduledSwitchNeedsNoStoreRead(t *testing.T) {
 
 func TestUnknownKeyIDsReloadAtMostOncePerInterval(t *testing.T) {
 	t.Parallel()
-	store, clock := signertest.NewKeys(), signertest.NewClock(t0)
+	store, clock := signertest.NewKeys(), fakeclock.New(t0)
 	s := maintained(t, store, clock)
 	before, _, _ := store.Stats()
 
@@ -214,7 +216,7 @@ func TestRotationUnderConcurrentSigningFailsNoSignature(t *testing.T) {
 }
 
 func testRotationUnderConcurrentSigningFailsNoSignature(t *testing.T, open func(testing.TB) storage.Keys) {
-	store, clock := open(t), signertest.NewClock(t0)
+	store, clock := open(t), fakeclock.New(t0)
 	a, b := maintained(t, store, clock), maintained(t, store, clock)
 
 	var stop atomic.Bool
@@ -264,7 +266,7 @@ func testRotationUnderConcurrentSigningFailsNoSignature(t *testing.T, open func(
 func TestRunMaintainsUntilTheContextEnds(t *testing.T) {
 	t.Parallel()
 	store := signertest.NewKeys()
-	s := newTestSigner(t, store, signertest.NewClock(t0), nil)
+	s := newTestSigner(t, store, fakeclock.New(t0), nil)
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan error)
 	go func() { done <- s.Run(ctx) }()

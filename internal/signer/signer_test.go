@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"latch.dev/latch/internal/testutil/fakeclock"
+
 	"github.com/go-jose/go-jose/v4"
 
 	"latch.dev/latch/internal/errs"
@@ -57,7 +59,7 @@ func TestSignAndVerify(t *testing.T) {
 	for _, alg := range []string{ES256, RS256} {
 		t.Run(alg+" tokens verify with the published key", func(t *testing.T) {
 			t.Parallel()
-			clock := signertest.NewClock(t0)
+			clock := fakeclock.New(t0)
 			s := newTestSigner(t, signertest.NewKeys(), clock, func(c *Config) { c.Algorithm = alg })
 			if err := s.Maintain(t.Context()); err != nil {
 				t.Fatal(err)
@@ -96,7 +98,7 @@ func TestSignAndVerify(t *testing.T) {
 
 func TestSignBeforeAnyKeyExistsIsUnavailable(t *testing.T) {
 	t.Parallel()
-	s := newTestSigner(t, signertest.NewKeys(), signertest.NewClock(t0), nil)
+	s := newTestSigner(t, signertest.NewKeys(), fakeclock.New(t0), nil)
 	_, err := s.Sign(t.Context(), []byte("{}"))
 	if !errs.Is(err, errs.Unavailable) {
 		t.Fatalf("Sign error = %v, want Unavailable", err)
@@ -108,7 +110,7 @@ func TestSignBeforeAnyKeyExistsIsUnavailable(t *testing.T) {
 
 func TestSignFindsKeysAnotherReplicaCreated(t *testing.T) {
 	t.Parallel()
-	store, clock := signertest.NewKeys(), signertest.NewClock(t0)
+	store, clock := signertest.NewKeys(), fakeclock.New(t0)
 	b := newTestSigner(t, store, clock, nil)
 	if _, err := b.Sign(t.Context(), []byte("{}")); err == nil {
 		t.Fatal("Sign on an empty store succeeded")
@@ -122,7 +124,7 @@ func TestSignFindsKeysAnotherReplicaCreated(t *testing.T) {
 
 func TestSigningSurvivesAStoreOutage(t *testing.T) {
 	t.Parallel()
-	store, clock := signertest.NewKeys(), signertest.NewClock(t0)
+	store, clock := signertest.NewKeys(), fakeclock.New(t0)
 	s := maintained(t, store, clock)
 	store.Fail(errors.New("database is down"))
 
@@ -141,7 +143,7 @@ func TestSigningSurvivesAStoreOutage(t *testing.T) {
 
 func TestAnUnusableStoredKeyIsSkipped(t *testing.T) {
 	t.Parallel()
-	store, clock := signertest.NewKeys(), signertest.NewClock(t0)
+	store, clock := signertest.NewKeys(), fakeclock.New(t0)
 	s := maintained(t, store, clock)
 	good := kidOf(t, mustSign(t, s))
 

@@ -4,6 +4,8 @@ import (
 	"testing"
 	"time"
 
+	"latch.dev/latch/internal/testutil/fakeclock"
+
 	"latch.dev/latch/internal/signer"
 	"latch.dev/latch/internal/signer/signertest"
 	"latch.dev/latch/internal/token"
@@ -21,7 +23,7 @@ var t0 = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 // fixture is one issuer: a key store, a signer, a minter and a verifier
 // sharing a clock.
 type fixture struct {
-	clock    *signertest.Clock
+	clock    *fakeclock.Clock
 	store    *signertest.Keys
 	signer   *signer.Signer
 	minter   *token.Minter
@@ -30,7 +32,7 @@ type fixture struct {
 
 func newFixture(t testing.TB, alg string) *fixture {
 	t.Helper()
-	f := &fixture{clock: signertest.NewClock(t0), store: signertest.NewKeys()}
+	f := &fixture{clock: fakeclock.New(t0), store: signertest.NewKeys()}
 	var err error
 	f.signer, err = signer.New(signer.Config{Keys: f.store, Algorithm: alg, Now: f.clock.Now})
 	if err != nil {

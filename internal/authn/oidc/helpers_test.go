@@ -3,9 +3,10 @@ package oidc_test
 import (
 	"errors"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"latch.dev/latch/internal/testutil/fakeclock"
 
 	"latch.dev/latch/internal/authn"
 	"latch.dev/latch/internal/authn/oidc"
@@ -16,31 +17,14 @@ import (
 
 const latchURL = "https://latch.example.dev"
 
-// clock is a fake clock that moves only when told.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func newClock() *clock { return &clock{now: time.Date(2026, 5, 4, 12, 0, 0, 0, time.UTC)} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
+// newClock returns a test clock that moves only when told.
+func newClock() *fakeclock.Clock { return fakeclock.New(time.Date(2026, 5, 4, 12, 0, 0, 0, time.UTC)) }
 
 // env is an issuer, a verifier that trusts it over http and the fake
 // clock both use.
 type env struct {
 	iss   *oidctest.Issuer
-	clock *clock
+	clock *fakeclock.Clock
 	v     *oidc.Verifier
 	auth  *oidc.ClaimMatch
 }
