@@ -271,3 +271,44 @@ func TestAWSIdentityValidateRefusesRulesThatCannotWork(t *testing.T) {
 		})
 	}
 }
+
+func TestACompiledAWSRuleIsASnapshotOfTheIdentity(t *testing.T) {
+	t.Parallel()
+	ec2 := session(mAccount, "deploy", mSession, mRoleID)
+	id := tutorialIdentity()
+	rule := id.Compile()
+	id.ARNPattern = `arn:aws:sts::123456789012:assumed-role/other/(.+)`
+
+	for i := range 2 { // a compiled rule checks any number of principals
+		if v := rule.Check(ec2); !v.Accepted() {
+			t.Fatalf("check %d: the rule compiled before the change refused the principal: %v", i, v.Err())
+		}
+	}
+	v := id.Compile().Check(ec2)
+	if failed := v.Failed(); len(failed) != 1 || failed[0].Field != AWSRuleARN {
+		t.Fatalf("the rule compiled after the change failed %v, want only the ARN rule", failed)
+	}
+	if !strings.Contains(v.Checks[1].Rule, "assumed-role/other/") {
+		t.Errorf("the changed rule is described as %q", v.Checks[1].Rule)
+	}
+}
+
+func TestACompiledInvalidAWSRuleFailsClosedInEveryCheck(t *testing.T) {
+	t.Parallel()
+	rule := (&AWSIdentity{Account: "12", ARNPattern: `arn:(`, UserIDPattern: `.+`}).Compile()
+	v := rule.Check(session(mAccount, "deploy", mSession, mRoleID))
+	var failed []string
+	for _, c := range v.Failed() {
+		failed = append(failed, c.Field)
+	}
+	if want := []string{AWSRuleAccount, AWSRuleARN}; !slices.Equal(failed, want) {
+		t.Fatalf("failed rules %v, want %v", failed, want)
+	}
+	if !strings.Contains(v.Checks[1].Rule, "invalid") || !strings.Contains(v.Checks[1].Reason, "not valid") {
+		t.Errorf("the invalid ARN rule reads %q / %q", v.Checks[1].Rule, v.Checks[1].Reason)
+	}
+	var none *AWSRule
+	if none.Check(AWSPrincipal{}).Accepted() || (*AWSIdentity)(nil).Compile().Check(AWSPrincipal{}).Accepted() {
+		t.Error("a rule of no identity accepted a principal")
+	}
+}

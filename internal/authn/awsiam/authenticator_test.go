@@ -60,3 +60,33 @@ func TestAuthenticatorMatchesTheVerifiedPrincipal(t *testing.T) {
 		}
 	})
 }
+
+func TestAnUpdatedIdentitysRuleTakesEffectAtOnce(t *testing.T) {
+	t.Parallel()
+	r := newRig(t)
+	a := NewAuthenticator(r.v)
+	rule := iam.AWSIdentity{Account: testAccount,
+		ARNPattern:    `arn:aws:sts::123456789012:assumed-role/deploy/(.+)`,
+		UserIDPattern: `AROA[A-Z0-9]+:(.+)`}
+	other := rule
+	other.ARNPattern = `arn:aws:sts::123456789012:assumed-role/other/(.+)`
+
+	// The same identity, with its rule changed and changed back, as a
+	// store would return it after each update.
+	for i, step := range []struct {
+		rule   iam.AWSIdentity
+		accept bool
+	}{{rule, true}, {rule, true}, {other, false}, {rule, true}, {other, false}} {
+		id := iam.Identity{ID: testIdentity, Name: "ec2", AWS: &step.rule}
+		_, err := a.Authenticate(context.Background(), r.sign(t, testNow.Add(-time.Duration(i+1)*time.Second)), id)
+		if step.accept && err != nil {
+			t.Fatalf("exchange %d: %v", i, err)
+		}
+		if !step.accept && !errors.Is(err, authn.ErrNoMatch) {
+			t.Fatalf("exchange %d: error %v, want a no-match refusal", i, err)
+		}
+	}
+	if n := a.rules.Len(); n != 2 {
+		t.Errorf("%d compiled rules kept for two distinct rules", n)
+	}
+}
