@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"connectrpc.com/connect"
 	gooidc "github.com/coreos/go-oidc/v3/oidc"
 	"golang.org/x/oauth2"
 
@@ -22,6 +23,7 @@ import (
 	"latch.dev/latch/internal/cli/tokencache"
 	"latch.dev/latch/internal/client"
 	"latch.dev/latch/internal/errs"
+	authv1 "latch.dev/latch/internal/gen/latch/auth/v1"
 )
 
 // DefaultBrowserTimeout is how long a browser login may take.
@@ -54,6 +56,11 @@ func browserRun(ctx context.Context, opts *Options, c *client.Client, cache *tok
 	p, err := c.LoginProvider(ctx)
 	if err != nil {
 		if errs.Is(err, errs.NotFound) {
+			if who, ok := loggedIn(ctx, opts); ok {
+				fmt.Fprintf(opts.IO.Out, "Already logged in to %s as %s [%s].\n", c.BaseURL(), who.GetIdentityName(), who.GetSubject())
+				fmt.Fprintln(opts.IO.ErrOut, "This server has no login provider for people, so there is nothing to log in to again; `latch auth status` shows the session.")
+				return nil
+			}
 			return cmdutil.WithHint(err, "Workloads log in with --identity-token; a new server's first administrator with `latch auth bootstrap`.")
 		}
 		return err
@@ -254,4 +261,21 @@ func checkNonce(idToken, nonce string) error {
 		return errs.New(errs.Unauthenticated, "the ID token's nonce does not belong to this login; run `latch auth login` again")
 	}
 	return nil
+}
+
+// loggedIn reports the session the CLI already holds for the server, if
+// it is still good (renewed if need be). Any failure means no session.
+func loggedIn(ctx context.Context, opts *Options) (*authv1.WhoAmIResponse, bool) {
+	if opts.API == nil {
+		return nil, false
+	}
+	api, err := opts.API()
+	if err != nil {
+		return nil, false
+	}
+	who, err := api.Auth.WhoAmI(ctx, connect.NewRequest(&authv1.WhoAmIRequest{}))
+	if err != nil {
+		return nil, false
+	}
+	return who.Msg, true
 }

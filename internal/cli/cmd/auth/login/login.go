@@ -26,7 +26,10 @@ type Options struct {
 	IO         *iostreams.IOStreams
 	Client     func() (*client.Client, error)
 	TokenCache func() (*tokencache.Cache, error)
-	Now        func() time.Time
+	// API is the server's API with the cached session, if any: a browser
+	// login on a server without a login provider reports that session.
+	API func() (*client.API, error)
+	Now func() time.Time
 
 	// IdentityToken is an upstream token, or a file holding one, or "-"
 	// for standard input.
@@ -65,7 +68,7 @@ type Options struct {
 
 // NewCmdLogin returns the command; runF, when set, replaces loginRun.
 func NewCmdLogin(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	opts := &Options{IO: f.IOStreams, Client: f.Client, TokenCache: f.TokenCache, Now: f.Now, HTTPClient: f.HTTPClient, SignAWS: awsproof.Sign}
+	opts := &Options{IO: f.IOStreams, Client: f.Client, TokenCache: f.TokenCache, API: f.API, Now: f.Now, HTTPClient: f.HTTPClient, SignAWS: awsproof.Sign}
 	cmd := &cobra.Command{
 		Use:   "login [--identity-token TOKEN|PATH [--identity ID] | --aws --identity ID | --headless]",
 		Short: "Log in with your browser, or by exchanging an identity token",
@@ -78,7 +81,10 @@ machine without a browser, --headless prints the URL to open elsewhere and
 reads back the code, or the whole address the browser was sent to, from
 standard input. Your first login registers you as a user; you can do
 nothing until an owner grants you a role. The session renews itself with a
-refresh token until ` + "`latch auth logout`" + ` revokes it.
+refresh token until ` + "`latch auth logout`" + ` revokes it. On a server
+without a login provider (` + "`latch dev`" + `, or one run by its bootstrap
+administrator alone), a browser login is not possible: if you already hold a
+session there, login says so and succeeds.
 
 Workloads log in by exchanging proof of an identity they already have for
 a latch session.

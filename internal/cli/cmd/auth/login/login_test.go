@@ -74,7 +74,7 @@ func TestNewCmdLogin(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got.IO, got.Client, got.TokenCache, got.Now, got.HTTPClient, got.SignAWS = nil, nil, nil, nil, nil, nil
+			got.IO, got.Client, got.TokenCache, got.API, got.Now, got.HTTPClient, got.SignAWS = nil, nil, nil, nil, nil, nil, nil
 			if diff := cmp.Diff(tt.want, *got); diff != "" {
 				t.Errorf("options (-want +got):\n%s", diff)
 			}
