@@ -19,6 +19,9 @@ cd "$WORK"
 
 # --- From your local machine ---
 laptop latch auth bootstrap --token-file "$BOOTSTRAP_FILE" >/dev/null
+# The tutorial's `chainctl auth login`: this server has no login provider
+# for people, so it reports the session the bootstrap made.
+laptop latch auth login
 laptop latch iam organizations create chainguard.edu >/dev/null
 laptop latch iam organizations ls -o table
 
@@ -39,6 +42,7 @@ CHAINGUARD_IDENTITY=$(laptop latch iam id create aws --filename id.json -oid --p
 echo "identity: $CHAINGUARD_IDENTITY"
 laptop latch iam rolebinding create --identity aws-ec2-identity --role viewer --parent chainguard.edu >/dev/null
 laptop latch iam identities list -o table
+laptop latch iam roles list >/dev/null
 
 # --- From the EC2 instance ---
 export CHAINGUARD_IDENTITY
