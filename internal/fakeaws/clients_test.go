@@ -15,13 +15,13 @@ import (
 	"testing"
 	"time"
 
-	"latch.dev/latch/internal/testutil/fakeclock"
-
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials/ec2rolecreds"
 	"github.com/aws/aws-sdk-go-v2/feature/ec2/imds"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"latch.dev/latch/internal/testutil/fakeclock"
 )
 
 // seen is what a real client sent, as the emulator received it.

@@ -14,10 +14,10 @@ import (
 	"testing"
 	"time"
 
-	"latch.dev/latch/internal/testutil/fakeclock"
-
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+
+	"latch.dev/latch/internal/testutil/fakeclock"
 )
 
 // testNow is the fixed instant handler-level tests run at.

@@ -9,9 +9,9 @@ import (
 	"testing"
 	"time"
 
-	"latch.dev/latch/internal/testutil/fakeclock"
-
 	"github.com/aws/aws-sdk-go-v2/feature/ec2/imds"
+
+	"latch.dev/latch/internal/testutil/fakeclock"
 )
 
 // imdsFixture is an IMDS and an STS sharing a registry, on one clock.

@@ -9,14 +9,13 @@ import (
 	"testing"
 	"time"
 
-	"latch.dev/latch/internal/testutil/fakeclock"
-
 	"github.com/coreos/go-oidc/v3/oidc"
 
 	"latch.dev/latch/internal/errs"
 	"latch.dev/latch/internal/oidcdisco"
 	"latch.dev/latch/internal/signer"
 	"latch.dev/latch/internal/signer/signertest"
+	"latch.dev/latch/internal/testutil/fakeclock"
 	"latch.dev/latch/internal/token"
 	"latch.dev/latch/internal/token/tokentest"
 )

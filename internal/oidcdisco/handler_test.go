@@ -10,14 +10,13 @@ import (
 	"testing"
 	"time"
 
-	"latch.dev/latch/internal/testutil/fakeclock"
-
 	"github.com/go-jose/go-jose/v4"
 	"github.com/google/go-cmp/cmp"
 
 	"latch.dev/latch/internal/oidcdisco"
 	"latch.dev/latch/internal/signer"
 	"latch.dev/latch/internal/signer/signertest"
+	"latch.dev/latch/internal/testutil/fakeclock"
 	"latch.dev/latch/internal/token"
 )
 

@@ -6,11 +6,10 @@ import (
 	"testing"
 	"time"
 
-	"latch.dev/latch/internal/testutil/fakeclock"
-
 	"github.com/prometheus/client_golang/prometheus"
 
 	"latch.dev/latch/internal/errs"
+	"latch.dev/latch/internal/testutil/fakeclock"
 )
 
 const (

@@ -3,9 +3,8 @@ package signer
 import (
 	"testing"
 
-	"latch.dev/latch/internal/testutil/fakeclock"
-
 	"latch.dev/latch/internal/signer/signertest"
+	"latch.dev/latch/internal/testutil/fakeclock"
 )
 
 // benchPayload is the size and shape of a typical token's claims.

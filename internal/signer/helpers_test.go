@@ -6,11 +6,10 @@ import (
 	"testing"
 	"time"
 
-	"latch.dev/latch/internal/testutil/fakeclock"
-
 	"github.com/go-jose/go-jose/v4"
 
 	"latch.dev/latch/internal/storage"
+	"latch.dev/latch/internal/testutil/fakeclock"
 )
 
 // t0 is when every test's clock starts.

@@ -10,10 +10,9 @@ import (
 	"testing"
 	"time"
 
-	"latch.dev/latch/internal/testutil/fakeclock"
-
 	"latch.dev/latch/internal/signer/signertest"
 	"latch.dev/latch/internal/storage"
+	"latch.dev/latch/internal/testutil/fakeclock"
 )
 
 func TestOldTokensVerifyUntilTheirKeyIsUnpublished(t *testing.T) {

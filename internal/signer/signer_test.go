@@ -7,13 +7,12 @@ import (
 	"testing"
 	"time"
 
-	"latch.dev/latch/internal/testutil/fakeclock"
-
 	"github.com/go-jose/go-jose/v4"
 
 	"latch.dev/latch/internal/errs"
 	"latch.dev/latch/internal/signer/signertest"
 	"latch.dev/latch/internal/storage"
+	"latch.dev/latch/internal/testutil/fakeclock"
 )
 
 func TestNewChecksTheConfiguration(t *testing.T) {

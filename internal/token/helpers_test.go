@@ -4,10 +4,9 @@ import (
 	"testing"
 	"time"
 
-	"latch.dev/latch/internal/testutil/fakeclock"
-
 	"latch.dev/latch/internal/signer"
 	"latch.dev/latch/internal/signer/signertest"
+	"latch.dev/latch/internal/testutil/fakeclock"
 	"latch.dev/latch/internal/token"
 )
 

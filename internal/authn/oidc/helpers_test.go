@@ -6,13 +6,12 @@ import (
 	"testing"
 	"time"
 
-	"latch.dev/latch/internal/testutil/fakeclock"
-
 	"latch.dev/latch/internal/authn"
 	"latch.dev/latch/internal/authn/oidc"
 	"latch.dev/latch/internal/authn/oidc/oidctest"
 	"latch.dev/latch/internal/errs"
 	"latch.dev/latch/internal/iam"
+	"latch.dev/latch/internal/testutil/fakeclock"
 )
 
 const latchURL = "https://latch.example.dev"
