@@ -67,8 +67,12 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 func (s *Server) build(ctx context.Context) error {
 	cfg := s.cfg
 	var err error
+	keys, err := s.signingKeys(ctx)
+	if err != nil {
+		return err
+	}
 	s.signer, err = signer.New(signer.Config{
-		Keys: s.store, Algorithm: cfg.SigningAlgorithm, RotationPeriod: cfg.KeyRotation,
+		Keys: keys, Algorithm: cfg.SigningAlgorithm, RotationPeriod: cfg.KeyRotation,
 		Now: cfg.Now, Rand: cfg.Rand, Logger: cfg.Log,
 	})
 	if err != nil {

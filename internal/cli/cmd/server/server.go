@@ -48,6 +48,12 @@ server fetches each issuer's keys over https (--oidc-insecure-issuer allows
 plain http for one issuer). People log in with ` + "`latch auth login`" + ` at the
 OpenID Provider named by --oidc-issuer and --oidc-client-id.
 
+The private signing keys live in the database. With
+--key-encryption-key-file they are sealed there (AES-256-GCM) under a key
+kept outside it, so that a copy of the database cannot mint tokens; keys
+stored before are sealed on start. A server without that key refuses to
+start on sealed keys.
+
 Send the process SIGHUP to rotate the signing keys at once (other replicas
 follow within a minute). The token exchange is rate limited per identity
 (--rate-limit-per-identity) and, where clients connect directly, per source
@@ -81,6 +87,7 @@ name in upper case with "-" as "_" (LATCH_DB, LATCH_DATA_DIR, …).`,
 	fl.StringVar(&opts.Config.SigningAlgorithm, "signing-algorithm", "ES256", "algorithm of new signing keys: ES256 or RS256")
 	fl.DurationVar(&opts.Config.TokenLifetime, "token-lifetime", time.Hour, "lifetime of issued tokens (at most 12h)")
 	fl.DurationVar(&opts.Config.KeyRotation, "key-rotation", 24*time.Hour, "how long each signing key signs before the next takes over")
+	fl.StringVar(&opts.Config.KeyEncryptionKeyFile, "key-encryption-key-file", "", "seal the private signing keys in the database with the key in this `file` (32 bytes in base64: openssl rand -base64 32); every replica needs the same one")
 	fl.StringVar(&opts.Config.BootstrapSecretFile, "bootstrap-secret-file", "", "take the one-time bootstrap secret from this file instead of generating one")
 	fl.StringSliceVar(&opts.Config.Audiences, "audience", nil, "other audiences tokens may be issued for (services that trust latch tokens); repeatable")
 	addLogFlags(cmd, &opts.LogLevel, &opts.LogJSON)
