@@ -131,3 +131,24 @@ func TestParseSigV4(t *testing.T) {
 		})
 	}
 }
+
+// FuzzQuickDecodeBase64 holds the quick path of decodeBase64 to the
+// checked one: it accepts exactly what the checked path accepts, with the
+// same bytes.
+func FuzzQuickDecodeBase64(f *testing.F) {
+	for _, s := range []string{
+		"UE9TVCAvIEhUVFAvMS4x", "UE9TVCAvIEhUVFAvMS4xDQo=", "UE9TVCAvIEhUVFAvMS4xDQo", "a+b/", "a-b_", "a+b-",
+		"YQ==", "YQ=", "YQ", "Y", "====", "", " YWJj\n", "YW\nJj", "YW\rJj", "YW=Jj", "YWJj=", "YWJ", "YR==", "YWJjZA=="} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		quick, ok := quickDecodeBase64(s)
+		checked, err := checkedDecodeBase64(s)
+		if ok != (err == nil) {
+			t.Fatalf("%q: quick path ok=%v, checked path error %v", s, ok, err)
+		}
+		if ok && string(quick) != string(checked) {
+			t.Fatalf("%q: quick path decoded %q, checked path %q", s, quick, checked)
+		}
+	})
+}
