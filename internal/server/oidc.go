@@ -40,7 +40,7 @@ func (s *Server) oidcAuthn() ([]authn.Authenticator, authn.LoginVerifier, error)
 	cfg := s.cfg
 	v, err := oidc.New(oidc.Config{
 		InsecureIssuers: cfg.OIDC.InsecureIssuers, Timeout: cfg.OIDC.Timeout,
-		Now: cfg.Now, Logger: cfg.Log,
+		Now: cfg.Now, Logger: cfg.Log, Registerer: s.metrics.Registerer(),
 	})
 	if err != nil {
 		return nil, nil, err

@@ -18,7 +18,7 @@ func (v *Verifier) discover(ctx context.Context, iss string) ([]jose.JSONWebKey,
 	if err != nil {
 		return nil, err
 	}
-	body, err := v.fetch.get(ctx, u.JoinPath(".well-known", "openid-configuration"), "discovery document")
+	body, err := v.fetch.get(ctx, u.JoinPath(".well-known", "openid-configuration"), docDiscovery)
 	if err != nil {
 		return nil, err
 	}
@@ -47,7 +47,7 @@ func (v *Verifier) discover(ctx context.Context, iss string) ([]jose.JSONWebKey,
 	default:
 		return nil, errs.Wrap(errs.Unauthenticated, ErrIssuerNotAllowed, "the discovery document of issuer %s points at keys over %s (%s), which latch does not fetch", iss, jwks.Scheme, jwks.Redacted())
 	}
-	body, err = v.fetch.get(ctx, jwks, "key set (JWKS)")
+	body, err = v.fetch.get(ctx, jwks, docJWKS)
 	if err != nil {
 		return nil, err
 	}

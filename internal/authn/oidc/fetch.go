@@ -23,10 +23,12 @@ type fetcher struct {
 	client  *http.Client
 	timeout time.Duration
 	max     int64
+	metrics *fetchMetrics
 }
 
-func newFetcher(rt http.RoundTripper, timeout time.Duration, max int64) *fetcher {
+func newFetcher(rt http.RoundTripper, timeout time.Duration, max int64, m *fetchMetrics) *fetcher {
 	return &fetcher{
+		metrics: m,
 		client: &http.Client{
 			Transport: rt,
 			// A redirect to another host would let whoever controls a
@@ -50,9 +52,32 @@ func newFetcher(rt http.RoundTripper, timeout time.Duration, max int64) *fetcher
 	}
 }
 
-// get fetches u and returns its body. Failures that may pass (network,
-// timeouts, 5xx, 429) are Unavailable; the others Unauthenticated.
-func (f *fetcher) get(ctx context.Context, u *url.URL, what string) ([]byte, error) {
+// Documents a fetcher fetches: the label of its metrics, and the words
+// its errors use.
+const (
+	docDiscovery = "discovery"
+	docJWKS      = "jwks"
+)
+
+// docName is what errors call doc.
+func docName(doc string) string {
+	if doc == docJWKS {
+		return "key set (JWKS)"
+	}
+	return "discovery document"
+}
+
+// get fetches u, a document of kind doc, and returns its body. Failures
+// that may pass (network, timeouts, 5xx, 429) are Unavailable; the others
+// Unauthenticated.
+func (f *fetcher) get(ctx context.Context, u *url.URL, doc string) ([]byte, error) {
+	start := time.Now()
+	body, err := f.fetch(ctx, u, docName(doc))
+	f.metrics.observe(doc, time.Since(start), err)
+	return body, err
+}
+
+func (f *fetcher) fetch(ctx context.Context, u *url.URL, what string) ([]byte, error) {
 	ctx, cancel := context.WithTimeout(ctx, f.timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)

@@ -3,9 +3,13 @@ package oidc_test
 import (
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"latch.dev/latch/internal/authn/oidc"
 	"latch.dev/latch/internal/authn/oidc/oidctest"
@@ -209,5 +213,47 @@ func TestAHangingIssuerCostsOneFetchPerBackoff(t *testing.T) {
 	}
 	if _, k := e.iss.Fetches(); k != 2 {
 		t.Errorf("the hanging JWKS was asked %d times in all, want 2 (the first fetch and one refresh)", k)
+	}
+}
+
+// TestFetchesAreCounted checks the fetch metrics an operator watches: a
+// first exchange counts one discovery and one JWKS fetch as ok; once the
+// keys are due for a refresh, a key set grown too large counts as refused.
+func TestFetchesAreCounted(t *testing.T) {
+	t.Parallel()
+	reg := prometheus.NewRegistry()
+	e := newEnv(t, func(c *oidc.Config) {
+		c.Registerer, c.MaxResponseBytes = reg, 16<<10
+	})
+	if _, err := e.auth.Authenticate(t.Context(), e.iss.Mint(t, e.claims(nil)), e.github()); err != nil {
+		t.Fatal(err)
+	}
+	e.iss.SetJWKSPadding(1 << 20)
+	e.clock.Advance(oidc.DefaultKeysTTL + time.Second)
+	_, _ = e.auth.Authenticate(t.Context(), e.iss.Mint(t, e.claims(map[string]any{"jti": "second"})), e.github())
+	want := map[string]float64{
+		`document="discovery",result="ok"`: 2,
+		`document="jwks",result="ok"`:      1,
+		`document="jwks",result="refused"`: 1,
+	}
+	got := map[string]float64{}
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mf := range mfs {
+		if mf.GetName() != "latch_oidc_fetches_total" {
+			continue
+		}
+		for _, m := range mf.GetMetric() {
+			var labels []string
+			for _, l := range m.GetLabel() {
+				labels = append(labels, l.GetName()+`="`+l.GetValue()+`"`)
+			}
+			got[strings.Join(labels, ",")] = m.GetCounter().GetValue()
+		}
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("latch_oidc_fetches_total (-want +got):\n%s", diff)
 	}
 }

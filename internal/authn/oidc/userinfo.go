@@ -53,7 +53,7 @@ func (l *Login) userinfo(ctx context.Context, accessToken string, out *authn.Log
 	if err != nil {
 		return err
 	}
-	body, err := l.v.fetch.get(ctx, iss.JoinPath(".well-known", "openid-configuration"), "discovery document")
+	body, err := l.v.fetch.get(ctx, iss.JoinPath(".well-known", "openid-configuration"), docDiscovery)
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/go-jose/go-jose/v4"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"latch.dev/latch/internal/errs"
 )
@@ -62,6 +63,9 @@ type Config struct {
 	Now func() time.Time
 	// Logger receives fetch failures; default discards.
 	Logger *slog.Logger
+	// Registerer, when set, gets the fetch metrics
+	// (latch_oidc_fetches_total, latch_oidc_fetch_duration_seconds).
+	Registerer prometheus.Registerer
 }
 
 // Verifier verifies tokens against the keys their issuers publish. It is
@@ -111,9 +115,13 @@ func New(cfg Config) (*Verifier, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
+	metrics, err := newFetchMetrics(cfg.Registerer)
+	if err != nil {
+		return nil, err
+	}
 	return &Verifier{
 		policy:     policy,
-		fetch:      newFetcher(cfg.Transport, cfg.Timeout, cfg.MaxResponseBytes),
+		fetch:      newFetcher(cfg.Transport, cfg.Timeout, cfg.MaxResponseBytes, metrics),
 		cache:      newKeyCache(cfg.CacheSize),
 		ttl:        cfg.KeysTTL,
 		minRefresh: cfg.MinRefreshInterval,
