@@ -23,13 +23,14 @@ var errClosed = errors.New("storage: the store is closed")
 // (Store.exec outside a transaction) together, in one SQLite transaction
 // per group.
 //
-// Why: a token exchange writes three rows (the replay claim, the last-use
-// time, the audit event). As transactions of their own, each pays for a
-// BEGIN and a COMMIT and appends every page it touched to the WAL, and
-// the one write connection runs them one after another anyway. While one
-// transaction commits, the next writers queue; the committer then takes
-// everyone queued at once, so under load the cost of a commit is shared
-// and a page touched by many statements is written once.
+// Why: a token exchange writes two rows (the replay claim and the audit
+// event; the identity's last-use time at most once a minute). As
+// transactions of their own, each pays for a BEGIN and a COMMIT and
+// appends every page it touched to the WAL, and the one write connection
+// runs them one after another anyway. While one transaction commits, the
+// next writers queue; the committer then takes everyone queued at once, so
+// under load the cost of a commit is shared and a page touched by many
+// statements is written once.
 //
 // Durability is unchanged: exec returns only after the transaction that
 // holds its statement has committed, so nothing a caller saw succeed can
