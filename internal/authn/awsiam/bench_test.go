@@ -93,3 +93,22 @@ func BenchmarkLocalChecks(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkDecodeBase64 compares decodeBase64's quick path, which every
+// well-formed proof takes, with the character-by-character check.
+func BenchmarkDecodeBase64(b *testing.B) {
+	proof := seedProof(b, "go-req-write")
+	for _, c := range []struct {
+		name   string
+		decode func(string) ([]byte, error)
+	}{{"quick", decodeBase64}, {"checked", checkedDecodeBase64}} {
+		b.Run(c.name, func(b *testing.B) {
+			b.SetBytes(int64(len(proof)))
+			for b.Loop() {
+				if _, err := c.decode(proof); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

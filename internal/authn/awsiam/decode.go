@@ -106,10 +106,10 @@ func decodeProof(proof string, lim Limits) (*proofRequest, error) {
 // or embedded line breaks, which Go's decoder would silently skip.
 //
 // A well-formed proof is decoded at once: looking for the few characters
-// that matter is much cheaper than classifying every character, which
-// cost 2 % of the server's CPU (it runs twice per exchange). Anything the
-// quick path does not accept goes through the full check, which accepts
-// nothing more and says precisely what is wrong.
+// that matter takes half the time of classifying every character, and
+// this runs twice per exchange (BenchmarkDecodeBase64). Anything the quick
+// path does not accept goes through the full check, which accepts nothing
+// more and says precisely what is wrong.
 func decodeBase64(proof string) ([]byte, error) {
 	if raw, ok := quickDecodeBase64(proof); ok {
 		return raw, nil
