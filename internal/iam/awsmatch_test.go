@@ -312,3 +312,27 @@ func TestACompiledInvalidAWSRuleFailsClosedInEveryCheck(t *testing.T) {
 		t.Error("a rule of no identity accepted a principal")
 	}
 }
+
+// BenchmarkAWSIdentityCheck compares checking a principal against a rule
+// compiled once with compiling the rule for every check.
+func BenchmarkAWSIdentityCheck(b *testing.B) {
+	id := tutorialIdentity()
+	p := session(mAccount, "deploy", mSession, mRoleID)
+	b.Run("compiled-once", func(b *testing.B) {
+		rule := id.Compile()
+		b.ReportAllocs()
+		for b.Loop() {
+			if !rule.Check(p).Accepted() {
+				b.Fatal("refused")
+			}
+		}
+	})
+	b.Run("compiled-each-time", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if !id.Check(p).Accepted() {
+				b.Fatal("refused")
+			}
+		}
+	})
+}
