@@ -38,7 +38,8 @@ type Identity struct {
 	Relationship isIdentity_Relationship `protobuf_oneof:"relationship"`
 	CreatedAt    *timestamppb.Timestamp  `protobuf:"bytes,20,opt,name=created_at,json=createdAt,proto3" json:"created_at,omitempty"`
 	UpdatedAt    *timestamppb.Timestamp  `protobuf:"bytes,21,opt,name=updated_at,json=updatedAt,proto3" json:"updated_at,omitempty"`
-	// When the identity was last assumed; unset if never.
+	// When the identity was last assumed, to within a minute (an exchange
+	// writes it only when the stored time is a minute old); unset if never.
 	LastSeen      *timestamppb.Timestamp `protobuf:"bytes,22,opt,name=last_seen,json=lastSeen,proto3" json:"last_seen,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
