@@ -22,7 +22,6 @@ package main
 import (
 	"context"
 	crand "crypto/rand"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -127,16 +126,5 @@ func run() error {
 	res.Targets = []stats.Target{
 		stats.Below("authorization decision p99 under 1 ms (store query included)", res.Results["decision/sequential"].P99MS, 1, "ms"),
 	}
-	b, err := json.MarshalIndent(res, "", "  ")
-	if err != nil {
-		return err
-	}
-	b = append(b, '\n')
-	if *out != "" {
-		if err := os.WriteFile(*out, b, 0o644); err != nil {
-			return err
-		}
-	}
-	_, err = os.Stdout.Write(b)
-	return err
+	return stats.Print(res, *out)
 }

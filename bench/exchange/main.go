@@ -17,7 +17,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -149,16 +148,5 @@ func run() error {
 	} else {
 		res.Targets = append(res.Targets, stats.AtLeast("at least 3,000 exchanges/s", res.Exchange.Throughput, 3000, "exchanges/s"))
 	}
-	b, err := json.MarshalIndent(res, "", "  ")
-	if err != nil {
-		return err
-	}
-	b = append(b, '\n')
-	if *out != "" {
-		if err := os.WriteFile(*out, b, 0o644); err != nil {
-			return err
-		}
-	}
-	_, err = os.Stdout.Write(b)
-	return err
+	return stats.Print(res, *out)
 }

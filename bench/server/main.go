@@ -14,7 +14,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"net/http"
@@ -160,18 +159,7 @@ func run() error {
 		stats.Below(fmt.Sprintf("RSS with %d identities under 256 MiB (peak)", *n), res.WithIdentities.PeakMiB, 256, "MiB"),
 		stats.Below("start-up on an existing data directory under 200 ms (slowest restart)", res.RestartMaxMS, 200, "ms"),
 	}
-	b, err := json.MarshalIndent(res, "", "  ")
-	if err != nil {
-		return err
-	}
-	b = append(b, '\n')
-	if *out != "" {
-		if err := os.WriteFile(*out, b, 0o644); err != nil {
-			return err
-		}
-	}
-	_, err = os.Stdout.Write(b)
-	return err
+	return stats.Print(res, *out)
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
