@@ -23,6 +23,7 @@ import (
 
 	"latch.dev/latch/internal/errs"
 	"latch.dev/latch/internal/fakeaws"
+	"latch.dev/latch/internal/testutil/fakeclock"
 )
 
 const (
@@ -34,18 +35,6 @@ const (
 // testNow is the instant most tests run at; the fake STS and the verifier
 // share the clock, so proofs signed "now" are fresh for both.
 var testNow = time.Date(2026, 11, 25, 17, 39, 11, 0, time.UTC)
-
-// clock is an injectable clock.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
 
 // memReplay is an in-memory ReplayStore with the storage contract.
 type memReplay struct {
@@ -111,7 +100,7 @@ func withTLSNames(names ...string) rigOption {
 
 func newRig(t testing.TB, opts ...rigOption) *rig {
 	t.Helper()
-	clk := &clock{t: testNow}
+	clk := fakeclock.New(testNow)
 	rc := rigConfig{now: clk.Now}
 	for _, o := range opts {
 		o(&rc)

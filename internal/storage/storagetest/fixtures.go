@@ -4,7 +4,6 @@ import (
 	"crypto/rand"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -13,6 +12,7 @@ import (
 	"latch.dev/latch/internal/errs"
 	"latch.dev/latch/internal/iam"
 	"latch.dev/latch/internal/storage"
+	"latch.dev/latch/internal/testutil/fakeclock"
 )
 
 // epoch is the suite's fixed "now". It has microseconds, the precision
@@ -23,27 +23,8 @@ func epoch() time.Time { return time.Date(2026, time.November, 25, 17, 39, 11, 1
 // the instant must survive.
 func elsewhere() *time.Location { return time.FixedZone("UTC+05:30", 5*3600+30*60) }
 
-// clock is a fake clock that moves only when told.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func newClock() *clock { return &clock{now: epoch()} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-// Advance moves the clock on by d and returns the new time.
-func (c *clock) Advance(d time.Duration) time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-	return c.now
-}
+// newClock returns a clock at epoch that moves only when told.
+func newClock() *fakeclock.Clock { return fakeclock.New(epoch()) }
 
 func must(t *testing.T, err error) {
 	t.Helper()
