@@ -104,8 +104,9 @@ func (c *Claims) UnmarshalJSON(b []byte) error {
 }
 
 // Actor is the "act" claim: who presented the upstream proof that the
-// token was exchanged for. AWS logins set Issuer to
-// https://sts.amazonaws.com, Subject to the caller's ARN, and AWSAccount
+// token was exchanged for. AWS logins set Issuer to the URL of the STS
+// endpoint that vouched (https://sts.amazonaws.com unless the operator
+// allowed others), Subject to the caller's ARN, and AWSAccount
 // and AWSUserID; OIDC logins set the upstream Issuer, Subject and
 // Audience. Extra holds any other members; its keys must not be one of
 // the named members.
