@@ -128,7 +128,7 @@ func (l *load) run(ctx context.Context) outcome {
 	}
 	out.SignedInline = l.inline.Load()
 	if n := t.ok.Load(); n > 0 {
-		out.CPUPerExchangeMS = float64(cpuUsed.Microseconds()) / 1000 / float64(n)
+		out.CPUPerExchangeMS = stats.MS(cpuUsed) / float64(n)
 	}
 	if l.rate > 0 {
 		out.Offered = l.rate

@@ -26,7 +26,7 @@ import (
 	"latch.dev/latch/bench/internal/rig"
 	"latch.dev/latch/bench/internal/stats"
 	"latch.dev/latch/internal/client"
-	"latch.dev/latch/test/reliability/latchproc"
+	"latch.dev/latch/internal/testutil/latchproc"
 )
 
 type result struct {
@@ -98,7 +98,7 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	res.FirstStartMS = ms(first)
+	res.FirstStartMS = stats.MS(first)
 	hc := &http.Client{Timeout: time.Minute, Transport: &http.Transport{MaxIdleConnsPerHost: *workers * 2}}
 	c := client.New(srv.URL, hc, "latch-bench")
 	admin, err := c.Bootstrap(ctx, secret, "admin")
@@ -137,7 +137,7 @@ func run() error {
 		if err != nil {
 			return err
 		}
-		res.RestartsMS = append(res.RestartsMS, ms(d))
+		res.RestartsMS = append(res.RestartsMS, stats.MS(d))
 		if i == *restarts-1 {
 			time.Sleep(*idle)
 			if res.IdleAfterRestart, err = machine.ProcessMemory(srv.PID()); err != nil {
@@ -161,5 +161,3 @@ func run() error {
 	}
 	return stats.Print(res, *out)
 }
-
-func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

@@ -5,12 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
-	"math"
 	"net/http"
 	"strconv"
 	"time"
 
 	"latch.dev/latch/internal/errs"
+	"latch.dev/latch/internal/ratelimit"
 )
 
 // statuses maps error kinds to HTTP statuses. It is the only place that
@@ -55,11 +55,11 @@ func writeError(ctx context.Context, w http.ResponseWriter, log *slog.Logger, en
 
 // retryAfter is the Retry-After of a refusal, in whole seconds: what an
 // error in the chain asks for (a rate limit knows when its bucket has a
-// token again), rounded up, or 1.
+// token again), rounded up as the limit's own message rounds it, or 1.
 func retryAfter(err error) int {
 	var ra interface{ RetryAfter() time.Duration }
 	if errors.As(err, &ra) {
-		return max(1, int(math.Ceil(ra.RetryAfter().Seconds())))
+		return ratelimit.RetryAfterSeconds(ra.RetryAfter())
 	}
 	return 1
 }

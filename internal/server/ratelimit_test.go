@@ -2,20 +2,14 @@ package server_test
 
 import (
 	"context"
-	"encoding/json"
-	"io"
 	"net/http"
-	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"connectrpc.com/connect"
-	"github.com/aws/aws-sdk-go-v2/aws"
 
-	"latch.dev/latch/internal/fakeaws"
 	iamv1 "latch.dev/latch/internal/gen/latch/iam/v1"
 	"latch.dev/latch/internal/server"
 	"latch.dev/latch/internal/server/servertest"
@@ -25,21 +19,11 @@ import (
 // and the error message, if any.
 func rawExchange(t *testing.T, s *servertest.Server, proof, identity string) (int, string, string) {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodPost, s.URL+"/sts/exchange", strings.NewReader(url.Values{"identity": {identity}}.Encode()))
+	a, err := servertest.PostExchange(t.Context(), http.DefaultClient, s.URL, proof, identity)
 	if err != nil {
 		t.Fatal(err)
 	}
-	req.Header.Set("Authorization", "Bearer "+proof)
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	var body struct{ Message string }
-	b, _ := io.ReadAll(res.Body)
-	_ = json.Unmarshal(b, &body)
-	return res.StatusCode, res.Header.Get("Retry-After"), body.Message
+	return a.Status, a.RetryAfter, a.Message
 }
 
 // limitedWorld is a server with rate limits, a fake AWS and one AWS
@@ -65,25 +49,9 @@ func limitedWorld(t *testing.T, rl server.RateLimitConfig) (*servertest.Server, 
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Proofs signed with one key within one second are the same proof,
-	// which the replay check refuses: sign each with a new key of the
-	// same principal, as after a credential rotation.
-	first := true
-	proof := func() string {
-		c := creds
-		if !first {
-			k, err := fakeaws.NewTemporaryCredentials(nil, time.Now().Add(time.Hour))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := a.Registry.Add(k, p); err != nil {
-				t.Fatal(err)
-			}
-			c = aws.Credentials{AccessKeyID: k.AccessKeyID, SecretAccessKey: k.SecretAccessKey, SessionToken: k.SessionToken}
-		}
-		first = false
-		return s.Proof(t, a, c, id.Msg.GetId())
-	}
+	// Each proof carries a signed random nonce, so one key signs as many
+	// distinct proofs as the test needs.
+	proof := func() string { return s.Proof(t, a, creds, id.Msg.GetId()) }
 	return s, a, id.Msg.GetId(), proof
 }
 
@@ -139,16 +107,13 @@ func TestExchangesOverALimitGetA429ThatSaysWhichAndWhen(t *testing.T) {
 // metric returns the value of one series from /metrics, or "".
 func metric(t *testing.T, s *servertest.Server, series string) string {
 	t.Helper()
-	res, err := http.Get(s.URL + "/metrics")
+	m, err := servertest.Metrics(http.DefaultClient, s.URL)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	for line := range strings.SplitSeq(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, series+" "); ok {
-			return v
-		}
+	v, ok := m[series]
+	if !ok {
+		return ""
 	}
-	return ""
+	return strconv.FormatFloat(v, 'f', -1, 64)
 }

@@ -12,6 +12,7 @@ import (
 	"latch.dev/latch/internal/errs"
 	"latch.dev/latch/internal/iam"
 	"latch.dev/latch/internal/storage"
+	"latch.dev/latch/internal/testutil/fakeclock"
 	"latch.dev/latch/internal/token"
 )
 
@@ -82,16 +83,11 @@ func (noKeys) PublicKey(context.Context, string) (jose.JSONWebKey, error) {
 func TestAnExchangeRecordsLastUseAtMostOnceAMinute(t *testing.T) {
 	t.Parallel()
 	start := time.Date(2026, 3, 31, 8, 0, 0, 0, time.UTC)
-	var (
-		mu  sync.Mutex
-		now = start
-	)
-	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
-	advance := func(d time.Duration) { mu.Lock(); defer mu.Unlock(); now = now.Add(d) }
+	clock := fakeclock.New(start)
 
 	st := &touchStore{id: iam.Identity{ID: testIdentity, Name: "deploy",
 		AWS: &iam.AWSIdentity{Account: "123456789012", ARNPattern: ".+", UserIDPattern: ".+"}}}
-	minter, err := token.NewMinter(token.MinterConfig{Issuer: testIssuer, Signer: fixedSigner{}, Now: clock})
+	minter, err := token.NewMinter(token.MinterConfig{Issuer: testIssuer, Signer: fixedSigner{}, Now: clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +95,7 @@ func TestAnExchangeRecordsLastUseAtMostOnceAMinute(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc, err := New(Config{Store: st, Issuer: testIssuer, Now: clock, Minter: minter, Verifier: verifier,
+	svc, err := New(Config{Store: st, Issuer: testIssuer, Now: clock.Now, Minter: minter, Verifier: verifier,
 		Authn: authn.NewRegistry(acceptAll{})})
 	if err != nil {
 		t.Fatal(err)
@@ -112,11 +108,11 @@ func TestAnExchangeRecordsLastUseAtMostOnceAMinute(t *testing.T) {
 	}
 
 	exchange() // never used before: recorded
-	advance(30 * time.Second)
+	clock.Advance(30 * time.Second)
 	exchange() // used 30 s ago: not written again
-	advance(30 * time.Second)
+	clock.Advance(30 * time.Second)
 	exchange() // used a minute ago: recorded
-	advance(time.Second)
+	clock.Advance(time.Second)
 	exchange()
 
 	want := []time.Time{start, start.Add(time.Minute)}

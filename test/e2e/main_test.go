@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"latch.dev/latch/internal/testutil/latchproc"
 )
 
 // need builds latch and finds each tool, returning their paths by name.
@@ -24,11 +26,11 @@ func need(t *testing.T, tools ...string) map[string]string {
 		}
 		out[tool] = p
 	}
-	out["latch"] = filepath.Join(t.TempDir(), "latch")
-	cmd := exec.Command("go", "build", "-o", out["latch"], "latch.dev/latch/cmd/latch")
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("build latch: %v\n%s", err, b)
+	bin, err := latchproc.Build(t.Context(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
 	}
+	out["latch"] = bin
 	return out
 }
 

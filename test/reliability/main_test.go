@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"latch.dev/latch/test/reliability/latchproc"
+	"latch.dev/latch/internal/testutil/latchproc"
 )
 
 // binDir holds the latch binary the tests run; TestMain removes it.

@@ -11,8 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"latch.dev/latch/internal/testutil/latchproc"
 	"latch.dev/latch/internal/testutil/pgtest"
-	"latch.dev/latch/test/reliability/latchproc"
 )
 
 // cluster is a throwaway PostgreSQL of one test's own, for tests that stop

@@ -16,8 +16,8 @@ import (
 
 	"latch.dev/latch/internal/client"
 	authv1 "latch.dev/latch/internal/gen/latch/auth/v1"
+	"latch.dev/latch/internal/testutil/latchproc"
 	"latch.dev/latch/internal/testutil/pgtest"
-	"latch.dev/latch/test/reliability/latchproc"
 )
 
 // replicas are two `latch server` processes on one PostgreSQL database

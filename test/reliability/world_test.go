@@ -2,16 +2,12 @@ package reliability
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -23,7 +19,8 @@ import (
 	"latch.dev/latch/internal/client"
 	"latch.dev/latch/internal/fakeaws"
 	iamv1 "latch.dev/latch/internal/gen/latch/iam/v1"
-	"latch.dev/latch/test/reliability/latchproc"
+	"latch.dev/latch/internal/server/servertest"
+	"latch.dev/latch/internal/testutil/latchproc"
 )
 
 // secret is the bootstrap secret of every test server.
@@ -167,8 +164,8 @@ func (w *world) newIdentity(t *testing.T, base, name string) (string, fakeaws.Pr
 }
 
 // proof signs a single-use proof for the world's identity with a fresh
-// access key of its principal (one key signs one distinct proof a
-// second; a new key per proof makes every proof distinct).
+// access key of its principal, so that the proof's audit event can be
+// told from every other by its access key (see signProof).
 func (w *world) proof(t testing.TB) string {
 	t.Helper()
 	return w.proofFor(t, w.identity, w.principal)
@@ -199,66 +196,20 @@ func (w *world) signProof(t testing.TB, identity string, p fakeaws.Principal) (p
 	return proof, c.AccessKeyID
 }
 
-// answer is what /sts/exchange said.
-type answer struct {
-	Status     int
-	RetryAfter string
-	Token      string `json:"token"`
-	Code       string `json:"code"`
-	Message    string `json:"message"`
-	Took       time.Duration
-}
-
 // exchange posts a proof to base and reads the answer; err is a transport
 // failure.
-func (w *world) exchange(ctx context.Context, base, proof, identity string) (answer, error) {
-	start := time.Now()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/sts/exchange", strings.NewReader(url.Values{"identity": {identity}}.Encode()))
-	if err != nil {
-		return answer{}, err
-	}
-	req.Header.Set("Authorization", "Bearer "+proof)
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	res, err := w.plain.Do(req)
-	if err != nil {
-		return answer{}, err
-	}
-	defer res.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(res.Body, 1<<20))
-	if err != nil {
-		return answer{}, err
-	}
-	var a answer
-	if err := json.Unmarshal(b, &a); err != nil {
-		return answer{}, fmt.Errorf("answer %d is not JSON: %.200s", res.StatusCode, b)
-	}
-	a.Status, a.RetryAfter, a.Took = res.StatusCode, res.Header.Get("Retry-After"), time.Since(start)
-	return a, nil
+func (w *world) exchange(ctx context.Context, base, proof, identity string) (servertest.Answer, error) {
+	return servertest.PostExchange(ctx, w.plain, base, proof, identity)
 }
 
 // metrics reads the server's /metrics as series → value.
 func (w *world) metrics(t testing.TB, base string) map[string]float64 {
 	t.Helper()
-	res, err := w.plain.Get(base + "/metrics")
+	m, err := servertest.Metrics(w.plain, base)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer res.Body.Close()
-	b, err := io.ReadAll(res.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := map[string]float64{}
-	for line := range strings.SplitSeq(string(b), "\n") {
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		i := strings.LastIndexByte(line, ' ')
-		if v, err := strconv.ParseFloat(line[i+1:], 64); err == nil {
-			out[line[:i]] = v
-		}
-	}
-	return out
+	return m
 }
 
 // served checks that base answers an API call and its health probe

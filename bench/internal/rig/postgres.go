@@ -2,14 +2,13 @@ package rig
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
+	"errors"
 	"fmt"
-	"net/url"
-	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver, for creating the schema
+
+	"latch.dev/latch/internal/testutil/pgtest"
 )
 
 // freshSchema creates a schema of its own for the rig; Close drops it.
@@ -29,35 +28,14 @@ func FreshSchema(ctx context.Context, dsn string) (string, func() error, error) 
 	if dsn == "" {
 		return "", nil, fmt.Errorf("-db postgres needs -dsn postgres://…")
 	}
-	u, err := url.Parse(dsn)
-	if err != nil {
-		return "", nil, fmt.Errorf("-dsn: %w", err)
-	}
 	admin, err := sql.Open("pgx", dsn)
 	if err != nil {
 		return "", nil, fmt.Errorf("connect to PostgreSQL: %w", err)
 	}
-	b := make([]byte, 6)
-	if _, err := rand.Read(b); err != nil {
+	out, _, drop, err := pgtest.NewSchema(ctx, admin, dsn, "latch_bench_")
+	if err != nil {
 		admin.Close()
-		return "", nil, err
+		return "", nil, fmt.Errorf("-dsn: %w", err)
 	}
-	schema := "latch_bench_" + hex.EncodeToString(b)
-	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
-		admin.Close()
-		return "", nil, fmt.Errorf("create schema: %w", err)
-	}
-	drop := func() error {
-		defer admin.Close()
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		defer cancel()
-		if _, err := admin.ExecContext(ctx, "DROP SCHEMA "+schema+" CASCADE"); err != nil {
-			return fmt.Errorf("drop schema %s: %w", schema, err)
-		}
-		return nil
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String(), drop, nil
+	return out, func() error { return errors.Join(drop(), admin.Close()) }, nil
 }

@@ -55,12 +55,12 @@ func Summarize(d []time.Duration) Summary {
 	}
 	return Summary{
 		Count:  len(d),
-		MeanMS: ms(sum / time.Duration(len(d))),
-		P50MS:  ms(quantile(d, 0.50)),
-		P90MS:  ms(quantile(d, 0.90)),
-		P99MS:  ms(quantile(d, 0.99)),
-		P999MS: ms(quantile(d, 0.999)),
-		MaxMS:  ms(d[len(d)-1]),
+		MeanMS: MS(sum / time.Duration(len(d))),
+		P50MS:  MS(quantile(d, 0.50)),
+		P90MS:  MS(quantile(d, 0.90)),
+		P99MS:  MS(quantile(d, 0.99)),
+		P999MS: MS(quantile(d, 0.999)),
+		MaxMS:  MS(d[len(d)-1]),
 	}
 }
 
@@ -71,6 +71,8 @@ func quantile(sorted []time.Duration, q float64) time.Duration {
 	return sorted[min(max(i, 0), len(sorted)-1)]
 }
 
-func ms(d time.Duration) float64 {
+// MS is d in milliseconds, to the microsecond: how every tool reports
+// durations.
+func MS(d time.Duration) float64 {
 	return float64(d.Microseconds()) / 1000
 }

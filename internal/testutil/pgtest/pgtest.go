@@ -13,6 +13,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"fmt"
 	"net/url"
 	"os"
 	"testing"
@@ -59,36 +60,54 @@ func Admin(t testing.TB, dsn string) *sql.DB {
 }
 
 // Schema creates a schema with a random name through admin, drops it with
-// everything in it when t ends, and returns dsn pointed at it: its
-// search_path is the schema, and so is its application_name, so that a
-// test can find its own sessions among everyone's.
+// everything in it when t ends, and returns dsn pointed at it (see
+// NewSchema).
 func Schema(t testing.TB, admin *sql.DB, dsn string) (schemaDSN, schema string) {
 	t.Helper()
-	b := make([]byte, 8)
-	if _, err := rand.Read(b); err != nil {
-		t.Fatal(err)
-	}
-	schema = "latch_test_" + hex.EncodeToString(b)
-	if _, err := admin.ExecContext(t.Context(), "CREATE SCHEMA "+schema); err != nil {
+	schemaDSN, schema, drop, err := NewSchema(t.Context(), admin, dsn, "latch_test_")
+	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		// t.Context() has ended by now; the drop must run regardless.
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if _, err := admin.ExecContext(ctx, "DROP SCHEMA "+schema+" CASCADE"); err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
+		if err := drop(); err != nil {
+			t.Error(err)
 		}
 	})
+	return schemaDSN, schema
+}
+
+// NewSchema creates a schema named prefix and random hex through admin
+// and returns dsn pointed at it: its search_path is the schema, and so is
+// its application_name, so that a test can find its own sessions among
+// everyone's. drop removes the schema with everything in it, on a context
+// of its own (the caller's may have ended by then). Load tools use it
+// outside tests.
+func NewSchema(ctx context.Context, admin *sql.DB, dsn, prefix string) (schemaDSN, schema string, drop func() error, err error) {
 	u, err := url.Parse(dsn)
 	if err != nil {
-		t.Fatalf("the PostgreSQL URL is not a URL: %v", err)
+		return "", "", nil, fmt.Errorf("the PostgreSQL URL is not a URL: %w", err)
+	}
+	b := make([]byte, 8)
+	if _, err := rand.Read(b); err != nil {
+		return "", "", nil, err
+	}
+	schema = prefix + hex.EncodeToString(b)
+	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
+		return "", "", nil, fmt.Errorf("create schema: %w", err)
+	}
+	drop = func() error {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		if _, err := admin.ExecContext(ctx, "DROP SCHEMA "+schema+" CASCADE"); err != nil {
+			return fmt.Errorf("drop schema %s: %w", schema, err)
+		}
+		return nil
 	}
 	q := u.Query()
 	q.Set("search_path", schema)
 	q.Set("application_name", schema)
 	u.RawQuery = q.Encode()
-	return u.String(), schema
+	return u.String(), schema, drop, nil
 }
 
 // FreshSchema is Server, Admin and Schema in one: a schema of t's own on
