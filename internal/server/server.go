@@ -26,7 +26,7 @@ import (
 // Server is a running latch: its store, issuer, service and HTTP handler.
 type Server struct {
 	cfg     Config
-	store   storage.Store
+	store   *sqlstore.Store
 	signer  *signer.Signer
 	svc     *service.Service
 	metrics *metrics
@@ -115,6 +115,9 @@ func (s *Server) build(ctx context.Context) error {
 	disco, err := oidcdisco.New(oidcdisco.Config{Issuer: cfg.URL, Keys: s.signer, Logger: cfg.Log})
 	if err != nil {
 		return err
+	}
+	if err := registerAll(s.metrics.Registerer(), s.store.Collectors()...); err != nil {
+		return fmt.Errorf("storage metrics: %w", err)
 	}
 	mux := http.NewServeMux()
 	api.Register(mux, s.svc, s.svc, cfg.Log)

@@ -135,8 +135,13 @@ func TestHealthReadinessAndMetricsAnswer(t *testing.T) {
 		if resp.StatusCode != http.StatusOK {
 			t.Errorf("GET %s = %d %s", path, resp.StatusCode, body)
 		}
-		if path == "/metrics" && !strings.Contains(string(body), "latch_http_requests_total") {
-			t.Errorf("/metrics lacks the request counter")
+		if path != "/metrics" {
+			continue
+		}
+		for _, want := range []string{"latch_http_requests_total", `go_sql_open_connections{db_name="read"}`, `go_sql_wait_count_total{db_name="write"}`} {
+			if !strings.Contains(string(body), want) {
+				t.Errorf("/metrics lacks %s", want)
+			}
 		}
 	}
 }

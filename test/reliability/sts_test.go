@@ -57,7 +57,7 @@ func TestTheExchangeSurvivesSTSFaults(t *testing.T) {
 			// (database connections, connections to STS), so that what
 			// follows compares like with like.
 			w.storm(t, http.StatusOK, "", "")
-			g0, f0 := w.resources(t)
+			u0 := w.resources(t)
 			addr := strings.TrimPrefix(w.aws.STSServer.URL, "https://")
 			if tc.down {
 				if err := w.aws.STSServer.Close(); err != nil {
@@ -66,24 +66,25 @@ func TestTheExchangeSurvivesSTSFaults(t *testing.T) {
 			} else {
 				w.aws.STS.Faults().Inject(tc.fault, 0)
 			}
-			var g1, f1 float64
+			var u1 usage
 			for storm := range tc.storms {
 				before := w.aws.STS.Requests()
 				w.storm(t, tc.status, tc.code, tc.says)
 				if sent := w.aws.STS.Requests() - before; sent > stormSize*maxAttempts {
 					t.Errorf("storm %d: %d exchanges sent %d requests to STS; at most %d attempts each", storm+1, stormSize, sent, maxAttempts)
 				}
-				g, f := w.resources(t)
-				t.Logf("storm %d: %v goroutines, %v open files (before the fault: %v, %v)", storm+1, g, f, g0, f0)
+				u := w.resources(t)
+				t.Logf("storm %d: %+v (before the fault: %+v)", storm+1, u, u0)
 				if storm == 0 {
-					g1, f1 = g, f
+					u1 = u
 					// Idle keep-alive connections to STS may remain, two
-					// goroutines and one file each; nothing else should.
-					if g > g0+2*stormSize+8 || f > f0+stormSize+8 {
-						t.Errorf("after the first storm: %v goroutines and %v open files, from %v and %v", g, f, g0, f0)
+					// goroutines and one file each, and the database
+					// pools may grow; nothing else should.
+					if u.goroutines > u0.goroutines+2*stormSize+8 || u.files > u0.files+stormSize+8+fdsPerConn*max(0, u.conns-u0.conns) {
+						t.Errorf("after the first storm: %+v, from %+v", u, u0)
 					}
-				} else if g > g1+4 || f > f1+4 {
-					t.Errorf("storm %d: goroutines grew to %v and open files to %v from %v and %v after the first: a leak", storm+1, g, f, g1, f1)
+				} else if u.goroutines > u1.goroutines+4 || u.files > u1.files+4+fdsPerConn*max(0, u.conns-u1.conns) {
+					t.Errorf("storm %d: %+v, from %+v after the first: a leak (files beyond what new database connections hold)", storm+1, u, u1)
 				}
 			}
 			if tc.down {
@@ -145,17 +146,33 @@ func (w *world) storm(t *testing.T, status int, code, says string) {
 	wg.Wait()
 }
 
-// resources reads the server's goroutines and open files, the smallest of
-// a few readings a moment apart, once what the last requests started has
-// wound down.
-func (w *world) resources(t *testing.T) (goroutines, files float64) {
+// usage is what the server holds at one moment: what a leak would grow.
+type usage struct {
+	goroutines, files float64
+	// conns is the database connections open in the server's pools. Each
+	// holds a few files (SQLite: the database and its WAL), and a pool may
+	// grow to its bound under a storm that the warm-up did not reach.
+	conns float64
+}
+
+// fdsPerConn is the files one database connection holds: a SQLite
+// connection has the database and its WAL open, a PostgreSQL one a socket.
+const fdsPerConn = 2
+
+// resources reads the server's goroutines, open files and database
+// connections, the reading with the fewest files of three: goroutines
+// and files of requests that just finished may linger for a moment.
+func (w *world) resources(t *testing.T) usage {
 	t.Helper()
 	time.Sleep(300 * time.Millisecond)
-	goroutines, files = 1e9, 1e9
+	u := usage{goroutines: 1e9, files: 1e9}
 	for range 3 {
 		m := w.metrics(t, w.srv.URL)
-		goroutines, files = min(goroutines, m["go_goroutines"]), min(files, m["process_open_fds"])
+		if m["process_open_fds"] < u.files {
+			u.files, u.conns = m["process_open_fds"], m[`go_sql_open_connections{db_name="read"}`]+m[`go_sql_open_connections{db_name="write"}`]+m[`go_sql_open_connections{db_name="main"}`]
+		}
+		u.goroutines = min(u.goroutines, m["go_goroutines"])
 		time.Sleep(100 * time.Millisecond)
 	}
-	return goroutines, files
+	return u
 }
