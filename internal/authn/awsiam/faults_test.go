@@ -329,7 +329,9 @@ func TestASlowSTSTimesOutWithinTheDeadline(t *testing.T) {
 	res, err := r.v.Verify(context.Background(), r.sign(t, testNow), testIdentity)
 	elapsed := time.Since(start)
 	wantRefusal(t, err, errs.Unavailable, CheckSTS, "did not answer in time", "after 3 attempts")
-	if elapsed > 1500*time.Millisecond {
+	// STS would take 30s; the bound is far below that but leaves a loaded
+	// machine room.
+	if elapsed > 3*time.Second {
 		t.Errorf("Verify took %s with an 800ms timeout", elapsed)
 	}
 	if res.Attempts != 3 {
@@ -348,7 +350,7 @@ func TestTheTotalTimeoutBoundsRetries(t *testing.T) {
 	start := time.Now()
 	res, err := r.v.Verify(context.Background(), r.sign(t, testNow), testIdentity)
 	wantRefusal(t, err, errs.Unavailable, CheckSTS, "did not answer in time")
-	if elapsed := time.Since(start); elapsed > time.Second {
+	if elapsed := time.Since(start); elapsed > 3*time.Second {
 		t.Errorf("Verify took %s with a 300ms timeout", elapsed)
 	}
 	if res.Attempts > 2 {
