@@ -31,7 +31,13 @@ if [ -z "${LATCH_TEST_POSTGRES_DSN:-}" ]; then
   pgbin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)"
   if [ -n "$pgbin" ] && [ -x "$pgbin/initdb" ]; then
     pgdir="$(mktemp -d)"
-    port="${LATCH_TEST_POSTGRES_PORT:-55432}"
+    port="${LATCH_TEST_POSTGRES_PORT:-}"
+    if [ -z "$port" ]; then
+      # The first port from 55432 on that nothing listens on.
+      for port in $(seq 55432 55531); do
+        (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break
+      done
+    fi
     as=()
     if [ "$(id -u)" = 0 ]; then
       # initdb refuses to run as root.
