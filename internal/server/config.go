@@ -37,11 +37,12 @@ type Config struct {
 	TokenLifetime time.Duration
 	// KeyRotation is how long each signing key signs (24h).
 	KeyRotation time.Duration
-	// KeyEncryptionKeyFile, when set, holds the key-encryption key that
-	// seals the private signing keys in the database (see
-	// signer.SealedKeys): 32 bytes in base64. Every replica needs the
-	// same one.
-	KeyEncryptionKeyFile string
+	// KeyEncryptionKeyFiles, when set, hold the key-encryption keys that
+	// seal the private signing keys in the database (see
+	// signer.SealedKeys), 32 bytes in base64 each: the first seals, every
+	// one opens. Every replica needs the one that sealed the stored keys.
+	// More than one is for changing the key while replicas run.
+	KeyEncryptionKeyFiles []string
 
 	// BootstrapSecretFile, when set, holds the bootstrap secret to use
 	// instead of generating one (for several replicas, or a secret that

@@ -33,6 +33,9 @@ type Server struct {
 	handler http.Handler
 	// awsVerifier keeps pooled connections to STS, closed on Close.
 	awsVerifier *awsiam.Verifier
+	// sealed is set when several key-encryption keys are given, for
+	// keepResealing.
+	sealed *signer.SealedKeys
 
 	closeOnce sync.Once
 	closeErr  error
@@ -196,6 +199,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 			s.cfg.Log.Error("key rotation stopped", "err", err)
 		}
 	}()
+	go s.keepResealing(bg, signer.RefreshInterval)
 
 	errc := make(chan error, 1)
 	go func() {

@@ -38,29 +38,43 @@ var ErrSealed = errors.New("signer: the stored signing keys are sealed with a ke
 // The key's ID and algorithm are the additional data of the seal, so a
 // sealed key cannot be moved to another key's record. Keys stored before
 // sealing was turned on are read as they are; Seal seals them.
+//
+// Several key-encryption keys may be given, so that the key-encryption key
+// can be changed while replicas run: the first seals, every one opens, and
+// Seal moves keys sealed under another one to the first (see the rolling
+// procedure in docs/operations.md).
 type SealedKeys struct {
 	store storage.Keys
-	aead  cipher.AEAD
+	// aeads holds one cipher per key-encryption key, the sealing one first.
+	aeads []cipher.AEAD
 	rand  io.Reader
 }
 
 var _ storage.Keys = (*SealedKeys)(nil)
 
-// NewSealedKeys wraps store. kek must be KeyEncryptionKeySize bytes;
-// rand is the source of nonces (crypto/rand when nil).
-func NewSealedKeys(store storage.Keys, kek []byte, rand io.Reader) (*SealedKeys, error) {
-	if len(kek) != KeyEncryptionKeySize {
-		return nil, fmt.Errorf("signer: a key-encryption key is %d bytes, not %d", KeyEncryptionKeySize, len(kek))
+// NewSealedKeys wraps store. keks are the key-encryption keys, each
+// KeyEncryptionKeySize bytes: the first seals, every one opens. rand is
+// the source of nonces (crypto/rand when nil).
+func NewSealedKeys(store storage.Keys, keks [][]byte, rand io.Reader) (*SealedKeys, error) {
+	if len(keks) == 0 {
+		return nil, errors.New("signer: sealing needs a key-encryption key")
 	}
-	block, err := aes.NewCipher(kek)
-	if err != nil {
-		return nil, fmt.Errorf("signer: key-encryption key: %w", err)
+	s := &SealedKeys{store: store, rand: rand}
+	for i, kek := range keks {
+		if len(kek) != KeyEncryptionKeySize {
+			return nil, fmt.Errorf("signer: key-encryption key %d is %d bytes, not %d", i+1, len(kek), KeyEncryptionKeySize)
+		}
+		block, err := aes.NewCipher(kek)
+		if err != nil {
+			return nil, fmt.Errorf("signer: key-encryption key %d: %w", i+1, err)
+		}
+		aead, err := cipher.NewGCM(block)
+		if err != nil {
+			return nil, fmt.Errorf("signer: key-encryption key %d: %w", i+1, err)
+		}
+		s.aeads = append(s.aeads, aead)
 	}
-	aead, err := cipher.NewGCM(block)
-	if err != nil {
-		return nil, fmt.Errorf("signer: key-encryption key: %w", err)
-	}
-	return &SealedKeys{store: store, aead: aead, rand: rand}, nil
+	return s, nil
 }
 
 // ParseKeyEncryptionKey reads a key-encryption key as written to a file:
@@ -80,14 +94,15 @@ func (s *SealedKeys) SigningKeys(ctx context.Context) ([]storage.SigningKey, err
 	if err != nil {
 		return nil, err
 	}
-	return s.openAll(keys)
+	out, _, err := s.openAll(keys)
+	return out, err
 }
 
 // UpdateSigningKeys implements storage.Keys: fn sees the keys opened, and
 // what it returns is sealed before it is written.
 func (s *SealedKeys) UpdateSigningKeys(ctx context.Context, fn func(old []storage.SigningKey) ([]storage.SigningKey, error)) error {
 	return s.store.UpdateSigningKeys(ctx, func(stored []storage.SigningKey) ([]storage.SigningKey, error) {
-		old, err := s.openAll(stored)
+		old, _, err := s.openAll(stored)
 		if err != nil {
 			return nil, err
 		}
@@ -99,23 +114,28 @@ func (s *SealedKeys) UpdateSigningKeys(ctx context.Context, fn func(old []storag
 	})
 }
 
-// Seal seals the stored keys that are not sealed yet (those written
-// before sealing was turned on) and reports how many it sealed.
+// Seal seals the stored keys that are not sealed under the first
+// key-encryption key (those written before sealing was turned on, or
+// sealed under another of the keys given) and reports how many it sealed.
+// When every key already is, it costs one read.
 func (s *SealedKeys) Seal(ctx context.Context) (int, error) {
+	stored, err := s.store.SigningKeys(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if _, n, err := s.openAll(stored); err != nil || n == 0 {
+		return 0, err
+	}
 	n := 0
-	err := s.store.UpdateSigningKeys(ctx, func(stored []storage.SigningKey) ([]storage.SigningKey, error) {
-		n = 0
-		for _, k := range stored {
-			if !Sealed(k) {
-				n++
-			}
+	err = s.store.UpdateSigningKeys(ctx, func(stored []storage.SigningKey) ([]storage.SigningKey, error) {
+		var old []storage.SigningKey
+		var err error
+		old, n, err = s.openAll(stored)
+		if err != nil {
+			return nil, err
 		}
 		if n == 0 {
 			return nil, storage.ErrUnchanged
-		}
-		old, err := s.openAll(stored)
-		if err != nil {
-			return nil, err
 		}
 		return s.sealAll(old)
 	})
@@ -130,19 +150,27 @@ func Sealed(k storage.SigningKey) bool {
 	return bytes.HasPrefix(k.PrivateDER, []byte(sealedPrefix))
 }
 
-func (s *SealedKeys) openAll(keys []storage.SigningKey) ([]storage.SigningKey, error) {
-	out := make([]storage.SigningKey, len(keys))
+// openAll opens the sealed keys among keys, and counts the keys that are
+// not sealed under the first key-encryption key: in the clear, or sealed
+// under another.
+func (s *SealedKeys) openAll(keys []storage.SigningKey) (out []storage.SigningKey, stale int, err error) {
+	out = make([]storage.SigningKey, len(keys))
 	for i, k := range keys {
-		if Sealed(k) {
-			der, err := s.open(k)
+		if !Sealed(k) {
+			stale++
+		} else {
+			der, by, err := s.open(k)
 			if err != nil {
-				return nil, err
+				return nil, 0, err
+			}
+			if by > 0 {
+				stale++
 			}
 			k.PrivateDER = der
 		}
 		out[i] = k
 	}
-	return out, nil
+	return out, stale, nil
 }
 
 func (s *SealedKeys) sealAll(keys []storage.SigningKey) ([]storage.SigningKey, error) {
@@ -163,7 +191,8 @@ func (s *SealedKeys) sealAll(keys []storage.SigningKey) ([]storage.SigningKey, e
 // seal returns the prefix, a random nonce and the ciphertext of k's
 // private key.
 func (s *SealedKeys) seal(k storage.SigningKey) ([]byte, error) {
-	nonce := make([]byte, s.aead.NonceSize())
+	aead := s.aeads[0]
+	nonce := make([]byte, aead.NonceSize())
 	r := s.rand
 	if r == nil {
 		r = rand.Reader
@@ -172,20 +201,30 @@ func (s *SealedKeys) seal(k storage.SigningKey) ([]byte, error) {
 		return nil, fmt.Errorf("signer: seal key %s: %w", k.ID, err)
 	}
 	out := append([]byte(sealedPrefix), nonce...)
-	return s.aead.Seal(out, nonce, k.PrivateDER, additionalData(k)), nil
+	return aead.Seal(out, nonce, k.PrivateDER, additionalData(k)), nil
 }
 
-func (s *SealedKeys) open(k storage.SigningKey) ([]byte, error) {
+// open returns k's private key and the index of the key-encryption key
+// that opened it. GCM's tag tells the right key from a wrong one, so the
+// keys are simply tried in order.
+func (s *SealedKeys) open(k storage.SigningKey) ([]byte, int, error) {
 	body := k.PrivateDER[len(sealedPrefix):]
-	n := s.aead.NonceSize()
-	if len(body) < n+s.aead.Overhead() {
-		return nil, fmt.Errorf("signer: sealed key %s is truncated", k.ID)
+	var err error
+	for i, aead := range s.aeads {
+		n := aead.NonceSize()
+		if len(body) < n+aead.Overhead() {
+			return nil, 0, fmt.Errorf("signer: sealed key %s is truncated", k.ID)
+		}
+		var der []byte
+		if der, err = aead.Open(nil, body[:n], body[n:], additionalData(k)); err == nil {
+			return der, i, nil
+		}
 	}
-	der, err := s.aead.Open(nil, body[:n], body[n:], additionalData(k))
-	if err != nil {
-		return nil, fmt.Errorf("signer: sealed key %s does not open with this key-encryption key (was it sealed with another, or changed?): %w", k.ID, err)
+	what := "this key-encryption key"
+	if len(s.aeads) > 1 {
+		what = fmt.Sprintf("any of the %d key-encryption keys given", len(s.aeads))
 	}
-	return der, nil
+	return nil, 0, fmt.Errorf("signer: sealed key %s does not open with %s (was it sealed with another, or changed?): %w", k.ID, what, err)
 }
 
 func additionalData(k storage.SigningKey) []byte {

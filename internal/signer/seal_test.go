@@ -23,9 +23,10 @@ func newKEK(t *testing.T) []byte {
 	return kek
 }
 
-func sealedOn(t *testing.T, store storage.Keys, kek []byte) *SealedKeys {
+// sealedOn seals store under keks: the first seals, every one opens.
+func sealedOn(t *testing.T, store storage.Keys, keks ...[]byte) *SealedKeys {
 	t.Helper()
-	s, err := NewSealedKeys(store, kek, nil)
+	s, err := NewSealedKeys(store, keks, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,6 +152,73 @@ func TestSealSealsKeysStoredInTheClear(t *testing.T) {
 	}
 }
 
+// TestTheKeyEncryptionKeyChangesWhileReplicasRun follows the rolling
+// change of docs/operations.md on one store: replicas that know both keys
+// read keys sealed under either; Seal on one that seals under the new key
+// moves every key to it, also keys that a replica still sealing under the
+// old one rotated in the meantime; at the end the new key alone opens
+// everything and the old one nothing, and a token signed before the change
+// still verifies.
+func TestTheKeyEncryptionKeyChangesWhileReplicasRun(t *testing.T) {
+	ctx := t.Context()
+	store, clock := signertest.NewKeys(), fakeclock.New(t0)
+	oldKey, newKey := newKEK(t), newKEK(t)
+	before := maintained(t, sealedOn(t, store, oldKey), clock)
+	tok, err := before.Sign(ctx, []byte(`{"sub":"x"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	opens := func(keks ...[]byte) error {
+		_, err := sealedOn(t, store, keks...).SigningKeys(ctx)
+		return err
+	}
+
+	// Step 1: every replica learns the new key, still sealing under the old.
+	lagging := sealedOn(t, store, oldKey, newKey)
+	if n, err := lagging.Seal(ctx); err != nil || n != 0 {
+		t.Fatalf("Seal with the old key first: %d, %v; want nothing to do", n, err)
+	}
+	// Step 2: replicas restart with the new key first.
+	moved := sealedOn(t, store, newKey, oldKey)
+	n, err := moved.Seal(ctx)
+	raw, _ := store.SigningKeys(ctx)
+	if err != nil || n == 0 || n != len(raw) {
+		t.Fatalf("Seal with the new key first: %d of %d keys, %v", n, len(raw), err)
+	}
+	if err := opens(oldKey); err == nil {
+		t.Error("the old key alone still opens the keys after Seal")
+	}
+	// A replica not yet restarted rotates, sealing under the old key again;
+	// both kinds of replica read the result, and the next Seal moves it.
+	laggingSigner := maintained(t, lagging, clock)
+	if err := laggingSigner.Rotate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := opens(newKey); err == nil {
+		t.Error("after a rotation by a replica sealing under the old key, the new key alone opens every key")
+	}
+	if err := opens(newKey, oldKey); err != nil {
+		t.Errorf("a replica with both keys cannot read the keys: %v", err)
+	}
+	if n, err := moved.Seal(ctx); err != nil || n == 0 {
+		t.Errorf("Seal after the lagging rotation: %d, %v; want keys moved", n, err)
+	}
+	// Step 3: the new key alone.
+	if err := opens(newKey); err != nil {
+		t.Errorf("the new key alone after the change: %v", err)
+	}
+	if err := opens(oldKey); err == nil {
+		t.Error("the old key alone opens keys after the change")
+	}
+	after := maintained(t, sealedOn(t, store, newKey), clock)
+	if _, err := verifyWith(ctx, after, tok); err != nil {
+		t.Errorf("a token signed before the change does not verify after it: %v", err)
+	}
+	if err := opens(newKEK(t), newKEK(t)); err == nil || !strings.Contains(err.Error(), "any of the 2 key-encryption keys") {
+		t.Errorf("two wrong keys: %v; want a refusal that counts the keys tried", err)
+	}
+}
+
 func TestParseKeyEncryptionKey(t *testing.T) {
 	good := base64.StdEncoding.EncodeToString(newKEK(t))
 	if kek, err := ParseKeyEncryptionKey([]byte(" " + good + "\n")); err != nil || len(kek) != KeyEncryptionKeySize {
@@ -167,7 +235,13 @@ func TestParseKeyEncryptionKey(t *testing.T) {
 			t.Errorf("%s: got %v, want a refusal that says how to make one", name, err)
 		}
 	}
-	if _, err := NewSealedKeys(signertest.NewKeys(), make([]byte, 16), nil); err == nil {
+	if _, err := NewSealedKeys(signertest.NewKeys(), [][]byte{make([]byte, 16)}, nil); err == nil {
 		t.Error("NewSealedKeys took a 16-byte key")
+	}
+	if _, err := NewSealedKeys(signertest.NewKeys(), [][]byte{newKEK(t), make([]byte, 31)}, nil); err == nil || !strings.Contains(err.Error(), "key 2") {
+		t.Errorf("NewSealedKeys with a short second key: %v; want a refusal naming key 2", err)
+	}
+	if _, err := NewSealedKeys(signertest.NewKeys(), nil, nil); err == nil {
+		t.Error("NewSealedKeys took no key")
 	}
 }

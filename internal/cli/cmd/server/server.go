@@ -52,7 +52,9 @@ The private signing keys live in the database. With
 --key-encryption-key-file they are sealed there (AES-256-GCM) under a key
 kept outside it, so that a copy of the database cannot mint tokens; keys
 stored before are sealed on start. A server without that key refuses to
-start on sealed keys.
+start on sealed keys. To change the key, give the flag twice: the first
+key seals, both open, and keys sealed under the second are sealed again
+under the first (docs/operations.md has the rolling procedure).
 
 Send the process SIGHUP to rotate the signing keys at once (other replicas
 follow within a minute). The token exchange is rate limited per identity
@@ -87,7 +89,7 @@ name in upper case with "-" as "_" (LATCH_DB, LATCH_DATA_DIR, …).`,
 	fl.StringVar(&opts.Config.SigningAlgorithm, "signing-algorithm", "ES256", "algorithm of new signing keys: ES256 or RS256")
 	fl.DurationVar(&opts.Config.TokenLifetime, "token-lifetime", time.Hour, "lifetime of issued tokens (at most 12h)")
 	fl.DurationVar(&opts.Config.KeyRotation, "key-rotation", 24*time.Hour, "how long each signing key signs before the next takes over")
-	fl.StringVar(&opts.Config.KeyEncryptionKeyFile, "key-encryption-key-file", "", "seal the private signing keys in the database with the key in this `file` (32 bytes in base64: openssl rand -base64 32); every replica needs the same one")
+	fl.StringSliceVar(&opts.Config.KeyEncryptionKeyFiles, "key-encryption-key-file", nil, "seal the private signing keys in the database with the key in this `file` (32 bytes in base64: openssl rand -base64 32); every replica needs the same one. Repeat it to change the key: the first seals, each one opens")
 	fl.StringVar(&opts.Config.BootstrapSecretFile, "bootstrap-secret-file", "", "take the one-time bootstrap secret from this file instead of generating one")
 	fl.StringSliceVar(&opts.Config.Audiences, "audience", nil, "other audiences tokens may be issued for (services that trust latch tokens); repeatable")
 	addLogFlags(cmd, &opts.LogLevel, &opts.LogJSON)
