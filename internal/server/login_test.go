@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -173,5 +174,50 @@ func TestTwoFirstLoginsAtOnceMakeOneUser(t *testing.T) {
 		if s != subjects[0] {
 			t.Errorf("login %d is user %s, login 0 user %s: one person got two users", i, s, subjects[0])
 		}
+	}
+}
+
+// TestPeopleOfOneNameLoggingInAtOnceGetNamesOfTheirOwn logs several people
+// whose provider calls each of them "twin" in for the first time at once,
+// on PostgreSQL: every login succeeds, each person is a user of their own,
+// and the names are twin, twin-2, … with none given twice.
+func TestPeopleOfOneNameLoggingInAtOnceGetNamesOfTheirOwn(t *testing.T) {
+	t.Parallel()
+	dsn, _ := pgtest.FreshSchema(t)
+	op := oidctest.Start(t)
+	srv := servertest.Start(t, servertest.WithConfig(func(c *server.Config) {
+		c.DB = dsn
+		c.OIDC = server.OIDCConfig{Issuer: op.URL, ClientID: loginClient, InsecureIssuers: []string{op.URL}}
+	}))
+	const people = 4
+	subjects := make([]string, people)
+	toks := make([]string, people)
+	for i := range toks {
+		subjects[i] = fmt.Sprintf("person-%d", i)
+		toks[i] = idToken(t, op, subjects[i], map[string]any{"preferred_username": "twin"})
+	}
+	var wg sync.WaitGroup
+	for i, tok := range toks {
+		wg.Go(func() {
+			if _, err := srv.Client().Login(t.Context(), tok, client.LoginRequest{Nonce: "n-" + subjects[i]}); err != nil {
+				t.Errorf("login of %s: %v", subjects[i], err)
+			}
+		})
+	}
+	wg.Wait()
+	if t.Failed() {
+		return
+	}
+	var names []string
+	for _, sub := range subjects {
+		u, err := srv.Store().UserIdentity(t.Context(), op.URL, sub)
+		if err != nil {
+			t.Fatalf("user of %s: %v", sub, err)
+		}
+		names = append(names, u.Name)
+	}
+	slices.Sort(names)
+	if want := []string{"twin", "twin-2", "twin-3", "twin-4"}; !slices.Equal(names, want) {
+		t.Errorf("user names %q, want %q", names, want)
 	}
 }

@@ -97,10 +97,11 @@ func (s *Service) loginUser(ctx context.Context, req LoginRequest, ev *iam.Event
 		return err
 	}
 	err = s.store.Tx(ctx, session)
-	if errs.Is(err, errs.AlreadyExists) {
-		// Another login of the same person registered the user between
-		// our lookup and our insert (two first logins at once): the
-		// second try finds that user.
+	for try := 1; errs.Is(err, errs.AlreadyExists) && try < maxRegisterTries; try++ {
+		// Another first login registered a user between our lookup and
+		// our insert: the same person (the next try finds that user) or
+		// another who was given the same name (the next try picks the
+		// next free one).
 		err = s.store.Tx(ctx, session)
 	}
 	if err != nil {
@@ -112,6 +113,11 @@ func (s *Service) loginUser(ctx context.Context, req LoginRequest, ev *iam.Event
 	}
 	return pair, nil
 }
+
+// maxRegisterTries bounds the tries of a first login that collides with
+// other first logins at once (see Login): each collision lets at least
+// one of them through.
+const maxRegisterTries = 5
 
 // userFor returns the user l names, registering it at the root on first
 // login and keeping its verified email current.
@@ -153,8 +159,10 @@ func (s *Service) userFor(ctx context.Context, tx storage.Store, l authn.Login, 
 
 // userName picks a name for a new user from what the provider says
 // (preferred_username, the email's local part, the display name), made
-// valid, and unique among users by a numeric suffix. Names are only
-// labels; the user is its issuer and subject.
+// valid, and unique among users by a numeric suffix (the store refuses a
+// second user of one name, so two first logins at once cannot both take
+// it). The user itself is its issuer and subject; the name is what people
+// type.
 func (s *Service) userName(ctx context.Context, tx storage.Store, l authn.Login) (string, error) {
 	local, _, _ := strings.Cut(l.Email, "@")
 	base := "user"

@@ -127,7 +127,9 @@ func (s *Store) CreateIdentity(ctx context.Context, id iam.Identity) error {
 
 // identityWriteErr explains a failed insert or update. A user has a NULL
 // parent and a non-user NULL issuer and subject, and NULLs never collide,
-// so the kind tells which unique index the row broke.
+// so the kind tells which unique indexes the row may have broken: a
+// user's issuer and subject or its name among users; another identity's
+// name in its group.
 func (s *Store) identityWriteErr(ctx context.Context, op string, id iam.Identity, err error) error {
 	if err == nil {
 		return nil
@@ -137,7 +139,7 @@ func (s *Store) identityWriteErr(ctx context.Context, op string, id iam.Identity
 		return errs.Wrap(errs.AlreadyExists, err, "an identity with ID %s already exists", id.ID)
 	case violationUnique:
 		if id.User != nil {
-			return errs.Wrap(errs.AlreadyExists, err, "a user with issuer %q and subject %q already exists", id.User.Issuer, id.User.Subject)
+			return errs.Wrap(errs.AlreadyExists, err, "a user with issuer %q and subject %q, or another user named %q, already exists", id.User.Issuer, id.User.Subject, id.Name)
 		}
 		return errs.Wrap(errs.AlreadyExists, err, "identity %q already exists %s; choose another name", id.Name, inGroup(id.Group()))
 	case violationForeignKey:

@@ -66,14 +66,20 @@ func identityTests() []test {
 			err := st.CreateIdentity(t.Context(), userIdentity(t, "https://accounts.example.dev", "user1"))
 			wantKind(t, err, errs.AlreadyExists)
 			wantMessage(t, err, "user1")
-			createUser(t, st, "https://other.example.dev", "user1")
+			other := userIdentity(t, "https://other.example.dev", "user1")
+			other.Name = "user1 elsewhere"
+			must(t, st.CreateIdentity(t.Context(), other))
 		}},
-		{"users may share a name", func(t *testing.T, st storage.Store) {
+		{"user names are unique among users and free in groups", func(t *testing.T, st storage.Store) {
 			a := userIdentity(t, "https://accounts.example.dev", "user1")
 			b := userIdentity(t, "https://accounts.example.dev", "user3")
 			b.Name = a.Name
 			must(t, st.CreateIdentity(t.Context(), a))
-			must(t, st.CreateIdentity(t.Context(), b))
+			err := st.CreateIdentity(t.Context(), b)
+			wantKind(t, err, errs.AlreadyExists)
+			wantMessage(t, err, `named "`+a.Name+`"`)
+			org := createGroup(t, st, iam.RootScope, "acme.dev")
+			createIdentity(t, st, org.ID, a.Name)
 		}},
 		{"names are unique within a group and free across groups", func(t *testing.T, st storage.Store) {
 			org := createGroup(t, st, iam.RootScope, "acme.dev")

@@ -55,8 +55,8 @@ CREATE TABLE identities (
         OR (length(id) = length(parent_id) + 17 AND substr(id, 1, length(parent_id) + 1) = parent_id || '/')),
     CONSTRAINT identities_user_check CHECK ((kind = 'user') = (user_issuer IS NOT NULL AND user_subject IS NOT NULL))
 );
--- Users live at the root (NULL parent), where names need not be unique:
--- NULLs are distinct in unique indexes.
+-- Users live at the root (NULL parent), which this index does not cover:
+-- NULLs are distinct in unique indexes (00003 adds one for users' names).
 CREATE UNIQUE INDEX identities_parent_name ON identities (parent_id, name);
 CREATE UNIQUE INDEX identities_user ON identities (user_issuer, user_subject);
 
