@@ -51,6 +51,17 @@ func GroupCommand(cmd *cobra.Command) *cobra.Command {
 	return cmd
 }
 
+// FlagErrorFunc is every command's answer to flags it cannot parse. On a
+// command that only holds subcommands, a flag it does not know usually
+// belongs to a subcommand whose name was mistyped (`latch iam organisations
+// ls -o table`): that name is the mistake to report.
+func FlagErrorFunc(c *cobra.Command, err error) error {
+	if c.HasAvailableSubCommands() && len(c.Flags().Args()) > 0 {
+		return SubcommandsOnly(c, c.Flags().Args())
+	}
+	return FlagErrorWrap(err)
+}
+
 // SubcommandsOnly accepts no positional arguments: cobra has already
 // routed known subcommands, so an argument here is a mistyped one, which
 // is a usage error with cobra's suggestions.
@@ -59,6 +70,12 @@ func SubcommandsOnly(c *cobra.Command, args []string) error {
 		return nil
 	}
 	msg := fmt.Sprintf("unknown command %q for %q", args[0], c.CommandPath())
+	if c.SuggestionsMinimumDistance <= 0 {
+		// cobra sets its default only on the root's own path; without it
+		// SuggestionsFor offers prefixes alone, not "organizations" for
+		// "organisations".
+		c.SuggestionsMinimumDistance = 2
+	}
 	if s := c.SuggestionsFor(args[0]); len(s) > 0 {
 		msg += "; did you mean " + strings.Join(s, " or ") + "?"
 	}

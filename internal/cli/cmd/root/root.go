@@ -44,9 +44,7 @@ defaults can be kept in $XDG_CONFIG_HOME/latch/config.yaml. Exit codes: 0 ok,
 	cmd.Flags().Bool("version", false, "print latch's version")
 	cmd.PersistentFlags().StringVar(&f.Flags.URL, "url", "", "URL of the latch server (env LATCH_URL)")
 	cmd.PersistentFlags().StringVar(&f.Flags.ConfigFile, "config", "", "configuration file (env LATCH_CONFIG; default $XDG_CONFIG_HOME/latch/config.yaml)")
-	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
-		return cmdutil.FlagErrorWrap(err)
-	})
+	cmd.SetFlagErrorFunc(cmdutil.FlagErrorFunc)
 	cmd.AddCommand(
 		auth.NewCmdAuth(f),
 		iam.NewCmdIAM(f),
