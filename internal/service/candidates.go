@@ -28,7 +28,7 @@ const MaxCandidates = 50
 func (s *Service) findIdentity(ctx context.Context, proof string, kinds []iam.IdentityKind, ev *iam.Event) (iam.Identity, authn.Result, error) {
 	issuer, ok := s.claimedIssuer(proof, kinds)
 	if !ok {
-		return iam.Identity{}, authn.Result{}, errs.Invalidf("identity", "is required for this kind of proof: the ID of the identity to assume (`latch iam identities ls` lists them); only OIDC tokens can be exchanged without it")
+		return iam.Identity{}, authn.Result{}, errs.Invalidf("identity", "is required unless the token is an OIDC token: pass the ID of the identity to assume (`latch auth login --identity ID`; `latch iam identities ls` lists them)")
 	}
 	ev.Detail = map[string]string{"claimed_issuer": issuer}
 	page, err := s.store.ListIdentities(ctx, storage.Filter{Issuer: issuer, PageSize: MaxCandidates})

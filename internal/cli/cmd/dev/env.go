@@ -77,6 +77,7 @@ The tutorial on the fake EC2 instance:
   EOF
   ID=$(latch iam id create aws --filename id.json -oid --parent %[1]s)
   latch iam rolebinding create --identity aws-ec2-identity --role viewer --parent %[1]s
+  export LATCH_CACHE_DIR=$(mktemp -d)  # the instance's own login, so that dev-admin's stays
   TOKEN=$(curl -s -X PUT "${AWS_EC2_METADATA_SERVICE_ENDPOINT}latest/api/token" -H "X-aws-ec2-metadata-token-ttl-seconds: 21600")
   ROLE=$(curl -s -H "X-aws-ec2-metadata-token: $TOKEN" "${AWS_EC2_METADATA_SERVICE_ENDPOINT}latest/meta-data/iam/security-credentials/")
   curl -s -H "X-aws-ec2-metadata-token: $TOKEN" "${AWS_EC2_METADATA_SERVICE_ENDPOINT}latest/meta-data/iam/security-credentials/$ROLE" | jq -j '"export AWS_ACCESS_KEY_ID=", .AccessKeyId, "\nexport AWS_SECRET_ACCESS_KEY=", .SecretAccessKey, "\nexport AWS_SESSION_TOKEN=", .Token' > vars && source ./vars
@@ -88,6 +89,7 @@ The tutorial on the fake EC2 instance:
   latch auth login --identity-token $TOK --identity $ID
 
 Or, without curl:  latch auth login --aws --identity $ID
+Back to dev-admin: unset LATCH_CACHE_DIR
 `, opts.Org)
 }
 

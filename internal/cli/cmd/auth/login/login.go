@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"time"
 
 	"connectrpc.com/connect"
@@ -19,6 +20,7 @@ import (
 	"latch.dev/latch/internal/client"
 	"latch.dev/latch/internal/errs"
 	authv1 "latch.dev/latch/internal/gen/latch/auth/v1"
+	"latch.dev/latch/internal/iam"
 )
 
 // Options are the inputs of login.
@@ -120,9 +122,22 @@ On a server that has no administrator yet, use ` + "`latch auth bootstrap`" + `.
 
   # In a Kubernetes pod, with a projected service account token:
   latch auth login --identity-token /var/run/latch/oidc-token --identity $LATCH_IDENTITY`,
-		Args: cmdutil.NoArgs,
+		// An empty $TOK is the likeliest mistake, and unquoted it shifts
+		// the arguments (`--identity-token --identity ID`): that is what to
+		// report, not the stray ID.
+		Args: func(cmd *cobra.Command, args []string) error {
+			switch {
+			case cmd.Flags().Changed("identity-token") && opts.IdentityToken == "":
+				return cmdutil.FlagErrorf("--identity-token is empty: the variable or command that should hold the token gave nothing (did the step that signs or fetches it fail?)")
+			case len(opts.IdentityToken) > 1 && strings.HasPrefix(opts.IdentityToken, "-"):
+				return cmdutil.FlagErrorf("--identity-token took the flag %q as its value: the token before it is empty (did the step that signs or fetches it fail?)", opts.IdentityToken)
+			}
+			return cmdutil.NoArgs(cmd, args)
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			switch {
+			case opts.Identity != "" && !iam.ValidID(opts.Identity):
+				return cmdutil.FlagErrorf("--identity %q is not an identity ID; IDs look like <40 hex>/<16 hex> (`latch iam identities ls -o wide` shows them, or `-o id` when creating)", opts.Identity)
 			case opts.AWS && opts.IdentityToken != "":
 				return cmdutil.FlagErrorf("--aws makes the proof itself; it does not go with --identity-token")
 			case opts.AWS && opts.Identity == "":
@@ -178,7 +193,9 @@ func loginRun(ctx context.Context, opts *Options) error {
 	}
 	tok, err := c.Exchange(ctx, p.token, client.ExchangeRequest{Identity: opts.Identity, Audience: opts.Audience})
 	if err != nil {
-		if errs.Is(err, errs.Unauthenticated) || errs.Is(err, errs.PermissionDenied) {
+		if errs.Is(err, errs.PermissionDenied) {
+			// The proof itself was good but the identity refused it; a bad
+			// proof (expired, replayed, badly signed) says what to do itself.
 			return cmdutil.WithHint(err, "Check the identity ID and that the token matches the identity's rules (`latch iam identities describe ID` shows them).")
 		}
 		return err

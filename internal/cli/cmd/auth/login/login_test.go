@@ -33,6 +33,7 @@ func TestNewCmdLogin(t *testing.T) {
 		args    string
 		want    Options
 		wantErr bool
+		says    string // part of the usage error
 	}{
 		{
 			name: "the tutorial's command",
@@ -53,11 +54,16 @@ func TestNewCmdLogin(t *testing.T) {
 			want: Options{AWS: true, Identity: identityID, AWSOptions: awsproof.Options{Endpoint: "https://sts.eu-west-1.amazonaws.com", Region: "eu-west-1"}},
 		},
 		{name: "aws needs an identity", args: "--aws", wantErr: true},
-		{name: "aws does not go with a token", args: "--aws --identity x --identity-token t", wantErr: true},
+		{name: "aws does not go with a token", args: "--aws --identity " + identityID + " --identity-token t", wantErr: true, says: "does not go with --identity-token"},
 		{name: "an STS endpoint needs aws", args: "--identity-token t --aws-sts-endpoint https://sts.amazonaws.com", wantErr: true},
 		{name: "an identity needs a token", args: "--identity " + identityID, wantErr: true},
 		{name: "headless does not go with a token", args: "--headless --identity-token t", wantErr: true},
 		{name: "no positional arguments", args: "token", wantErr: true},
+		// $TOK empty: `--identity-token "$TOK"` and `--identity-token $TOK`.
+		{name: "an empty token", args: "--identity-token '' --identity " + identityID, wantErr: true, says: "--identity-token is empty"},
+		{name: "a token that is the next flag", args: "--identity-token --identity " + identityID, wantErr: true, says: `took the flag "--identity" as its value`},
+		{name: "an identity name instead of its ID", args: "--identity-token t --identity aws-ec2-identity", wantErr: true, says: `"aws-ec2-identity" is not an identity ID`},
+		{name: "standard input is not a flag", args: "--identity-token - --identity " + identityID, want: Options{IdentityToken: "-", Identity: identityID}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -68,6 +74,9 @@ func TestNewCmdLogin(t *testing.T) {
 				var fe *cmdutil.FlagError
 				if !errors.As(err, &fe) {
 					t.Fatalf("err = %v, want a usage error", err)
+				}
+				if !strings.Contains(err.Error(), tt.says) {
+					t.Errorf("err = %v, want it to say %q", err, tt.says)
 				}
 				return
 			}
