@@ -46,6 +46,8 @@ func (a *AWSIdentity) Validate() error {
 	}
 	if _, err := NewMatcher("aws_identity.user_id", a.UserID, a.UserIDPattern); err != nil {
 		list = append(list, err)
+	} else if err := checkAWSUserIDShape(a.UserID, a.UserIDPattern); err != nil {
+		list = append(list, err)
 	}
 	if a.ARN != "" {
 		if p, err := ParseAWSARN(a.ARN); err != nil {
@@ -55,6 +57,34 @@ func (a *AWSIdentity) Validate() error {
 		}
 	}
 	return errs.Join(list)
+}
+
+// userIDShapeRE is what every user ID STS reports looks like: a unique ID
+// (AROA…:SESSION, AIDA…) or the account ID, alone or with a name.
+var userIDShapeRE = regexp.MustCompile(`^(A[A-Z0-9]+|[0-9]{12})(:\S+)?$`)
+
+// checkAWSUserIDShape refuses a user ID rule that is a fixed value (the
+// exact value, or a pattern without any pattern syntax) no user ID can
+// equal. The tutorial's template `"userIdPattern": "$USER-ID"` in an
+// unquoted heredoc becomes "root-ID": an identity nobody could ever
+// assume, which would otherwise only show at the first login.
+func checkAWSUserIDShape(exact, pattern string) error {
+	field, v := "aws_identity.user_id", exact
+	if pattern != "" {
+		re, err := regexp.Compile(pattern)
+		if err != nil {
+			return nil // NewMatcher reports it
+		}
+		lit, complete := re.LiteralPrefix()
+		if !complete {
+			return nil
+		}
+		field, v = "aws_identity.user_id_pattern", lit
+	}
+	if userIDShapeRE.MatchString(v) {
+		return nil
+	}
+	return errs.Invalidf(field, "%q can match no AWS user ID: STS reports a unique ID (AROA…:SESSION for a role, AIDA… for a user) or the account ID; did the shell expand a $VARIABLE in it?", v)
 }
 
 // AWSPrincipal is what STS says about the caller.

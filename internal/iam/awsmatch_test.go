@@ -260,6 +260,12 @@ func TestAWSIdentityValidateRefusesRulesThatCannotWork(t *testing.T) {
 			AWSIdentity{Account: mAccount, ARN: "arn:aws:iam::*:role/deploy", UserIDPattern: ".+"}, "12-digit"},
 		{"an exact role ARN is refused with a hint at the assumed-role form (c26)",
 			AWSIdentity{Account: mAccount, ARN: "arn:aws:iam::123456789012:role/team/app", UserIDPattern: ".+"}, "assumed-role/ROLE/SESSION"},
+		{"the tutorial's \"$USER-ID\" as an unquoted heredoc expands it (as root)",
+			AWSIdentity{Account: mAccount, ARNPattern: ".+", UserIDPattern: "root-ID"}, `user_id_pattern: "root-ID" can match no AWS user ID`},
+		{"the tutorial's \"$USER-ID\" with $USER unset",
+			AWSIdentity{Account: mAccount, ARNPattern: ".+", UserIDPattern: "-ID"}, "did the shell expand a $VARIABLE"},
+		{"an exact user ID that no STS answer has",
+			AWSIdentity{Account: mAccount, ARNPattern: ".+", UserID: "my-instance"}, `user_id: "my-instance" can match no AWS user ID`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -269,6 +275,27 @@ func TestAWSIdentityValidateRefusesRulesThatCannotWork(t *testing.T) {
 				t.Fatalf("Validate() = %v, want an invalid error mentioning %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestAWSUserIDRulesOfEveryShapeAreAccepted keeps the user ID check of
+// Validate to fixed values that cannot match: every form STS reports, and
+// every pattern, passes.
+func TestAWSUserIDRulesOfEveryShapeAreAccepted(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []AWSIdentity{
+		{Account: mAccount, ARNPattern: ".+", UserID: "AROA3XFRBF535PLBIFPI4:i-0123456789abcdef0"},
+		{Account: mAccount, ARNPattern: ".+", UserID: "AIDAJQABLZS4A3QDU576Q"},
+		{Account: mAccount, ARNPattern: ".+", UserID: mAccount},
+		{Account: mAccount, ARNPattern: ".+", UserID: mAccount + ":bob"},
+		{Account: mAccount, ARNPattern: ".+", UserIDPattern: "AROA3XFRBF535PLBIFPI4:i-0123456789abcdef0"},
+		{Account: mAccount, ARNPattern: ".+", UserIDPattern: "AROA3XFRBF535PLBIFPI4:(.+)"},
+		{Account: mAccount, ARNPattern: ".+", UserIDPattern: "^AROA[A-Z0-9]+:(.+)$"},
+		{Account: mAccount, ARNPattern: ".+", UserIDPattern: "(?i)aroa.*"},
+	} {
+		if err := tc.Validate(); err != nil {
+			t.Errorf("%+v: %v", tc, err)
+		}
 	}
 }
 
