@@ -128,7 +128,7 @@ func TestRun(t *testing.T) {
 			name:       "not found exits 5",
 			args:       "iam organizations describe nope.dev",
 			wantCode:   ExitNotFound,
-			wantStderr: []string{`Error: no organization named "nope.dev" is visible to you`},
+			wantStderr: []string{`Error: no organization named "nope.dev" is visible to you; check the spelling, or see what you can with ` + "`latch iam organizations ls`"},
 		},
 		{
 			name:       "permission denied exits 4 with a hint",

@@ -32,6 +32,17 @@ func (k GroupKind) String() string {
 	return "organization or folder"
 }
 
+// lister is the command that lists the groups of kind k.
+func (k GroupKind) lister() string {
+	switch k {
+	case Organization:
+		return "latch iam organizations ls"
+	case Folder:
+		return "latch iam folders ls"
+	}
+	return "latch iam organizations ls -o tree"
+}
+
 // Group finds one group by ID or name. within, if set (a name or ID),
 // limits a search by name to that group and below.
 func (a *API) Group(ctx context.Context, ref string, kind GroupKind, within string) (*iamv1.Group, error) {
@@ -65,7 +76,7 @@ func (a *API) Group(ctx context.Context, ref string, kind GroupKind, within stri
 	case Folder:
 		list = keep(list, func(g *iamv1.Group) bool { return iam.Depth(g.GetId()) > 1 })
 	}
-	return one(list, ref, kind.String(), (*iamv1.Group).GetId)
+	return one(list, ref, kind.String(), kind.lister(), (*iamv1.Group).GetId)
 }
 
 // GroupID returns the ID of the group ref names; an ID is returned as it
@@ -105,7 +116,7 @@ func (a *API) Identity(ctx context.Context, ref, within string) (*iamv1.Identity
 	if err != nil {
 		return nil, err
 	}
-	return one(list, ref, "identity", (*iamv1.Identity).GetId)
+	return one(list, ref, "identity", "latch iam identities ls", (*iamv1.Identity).GetId)
 }
 
 // Role finds one role by ID or name. parent, if set, is where a role name
@@ -122,7 +133,7 @@ func (a *API) Role(ctx context.Context, ref, parent string) (*iamv1.Role, error)
 	if err != nil {
 		return nil, err
 	}
-	return one(list, ref, "role", (*iamv1.Role).GetId)
+	return one(list, ref, "role", "latch iam roles ls", (*iamv1.Role).GetId)
 }
 
 // RoleBinding finds a role binding by ID.
@@ -134,11 +145,13 @@ func (a *API) RoleBinding(ctx context.Context, id string) (*iamv1.RoleBindingLis
 	if err != nil {
 		return nil, err
 	}
-	return one(list, id, "role binding", (*iamv1.RoleBindingList_Binding).GetId)
+	return one(list, id, "role binding", "latch iam role-bindings ls", (*iamv1.RoleBindingList_Binding).GetId)
 }
 
 // one returns the single element of list, or a NotFound or ambiguity error.
-func one[T any](list []T, ref, what string, id func(T) string) (T, error) {
+// lister is the command that lists what the caller can see, for the
+// NotFound error's next step.
+func one[T any](list []T, ref, what, lister string, id func(T) string) (T, error) {
 	var zero T
 	switch len(list) {
 	case 0:
@@ -146,7 +159,7 @@ func one[T any](list []T, ref, what string, id func(T) string) (T, error) {
 		if iam.ValidID(ref) {
 			by = "with ID"
 		}
-		return zero, errs.New(errs.NotFound, "no %s %s %q is visible to you", what, by, ref)
+		return zero, errs.New(errs.NotFound, "no %s %s %q is visible to you; check the spelling, or see what you can with `%s`", what, by, ref, lister)
 	case 1:
 		return list[0], nil
 	}

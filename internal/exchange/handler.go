@@ -63,6 +63,7 @@ func New(svc Service, log *slog.Logger, opts ...Option) *Handler {
 	h.mux.HandleFunc("/sts/bootstrap", h.bootstrap)
 	h.mux.HandleFunc("/sts/login", h.login)
 	h.mux.HandleFunc("/sts/revoke", h.revoke)
+	h.mux.HandleFunc("/", h.notFound)
 	return h
 }
 
@@ -155,9 +156,19 @@ func (h *Handler) bootstrap(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, toResponse(pair))
 }
 
+// methodNotAllowed answers 405 in the JSON error shape. It is HTTP's own
+// refusal rather than an error kind, so it bypasses the statuses table;
+// the code is the kind a client would act on.
 func (h *Handler) methodNotAllowed(w http.ResponseWriter, r *http.Request, allow string) {
 	w.Header().Set("Allow", allow)
-	writeError(r.Context(), w, h.log, r.URL.Path, errs.New(errs.Invalid, "%s is not allowed here; use %s", r.Method, allow))
+	h.log.InfoContext(r.Context(), "token endpoint refused", "endpoint", r.URL.Path, "code", errs.Invalid.String(), "method", r.Method)
+	writeJSON(w, http.StatusMethodNotAllowed, ErrorBody{Code: errs.Invalid.String(), Message: r.Method + " is not allowed here; use " + allow})
+}
+
+// notFound answers paths under /sts/ that name no endpoint in the JSON
+// error shape, so that a client parsing errors is not handed a text page.
+func (h *Handler) notFound(w http.ResponseWriter, r *http.Request) {
+	writeError(r.Context(), w, h.log, "other", errs.New(errs.NotFound, "%s is not a token endpoint; they are /sts/exchange, /sts/exchange_refresh_token, /sts/login, /sts/revoke and /sts/bootstrap", r.URL.Path))
 }
 
 func toResponse(p service.TokenPair) TokenResponse {

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"os"
@@ -183,5 +184,42 @@ func TestTheBootstrapWorksOnceAndOnlyWithTheSecret(t *testing.T) {
 	}
 	if _, err := os.Stat(path); err != nil {
 		t.Errorf("the used secret file should stay until the next start: %v", err)
+	}
+}
+
+// TestTokenEndpointsAnswerMistakesInTheirErrorShape sends what a client
+// might get wrong about the /sts endpoints themselves: every answer is the
+// JSON error shape with the status HTTP has for it.
+func TestTokenEndpointsAnswerMistakesInTheirErrorShape(t *testing.T) {
+	t.Parallel()
+	s := servertest.Start(t)
+	for _, tc := range []struct {
+		method, path string
+		status       int
+		code, says   string
+	}{
+		{http.MethodPut, "/sts/exchange", http.StatusMethodNotAllowed, "invalid_argument", "PUT is not allowed here; use GET, POST"},
+		{http.MethodGet, "/sts/exchange/", http.StatusNotFound, "not_found", "/sts/exchange/ is not a token endpoint"},
+		{http.MethodPost, "/sts/token", http.StatusNotFound, "not_found", "they are /sts/exchange"},
+	} {
+		req, err := http.NewRequestWithContext(t.Context(), tc.method, s.URL+tc.path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var body struct{ Code, Message string }
+		err = json.NewDecoder(res.Body).Decode(&body)
+		res.Body.Close()
+		switch {
+		case err != nil:
+			t.Errorf("%s %s: %d, not the JSON error shape: %v", tc.method, tc.path, res.StatusCode, err)
+		case res.StatusCode != tc.status || body.Code != tc.code || !strings.Contains(body.Message, tc.says):
+			t.Errorf("%s %s: %d %s %q; want %d %s saying %q", tc.method, tc.path, res.StatusCode, body.Code, body.Message, tc.status, tc.code, tc.says)
+		case tc.status == http.StatusMethodNotAllowed && res.Header.Get("Allow") != "GET, POST":
+			t.Errorf("%s %s: Allow %q", tc.method, tc.path, res.Header.Get("Allow"))
+		}
 	}
 }
