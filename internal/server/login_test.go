@@ -21,11 +21,15 @@ import (
 
 const loginClient = "latch-cli"
 
-// startLogin starts a server whose login provider is a local issuer.
-func startLogin(t *testing.T) (*servertest.Server, *oidctest.Issuer) {
+// startLogin starts a server whose login provider is a local issuer,
+// with the store at db (a fresh SQLite file when empty).
+func startLogin(t *testing.T, db string) (*servertest.Server, *oidctest.Issuer) {
 	t.Helper()
 	op := oidctest.Start(t)
 	srv := servertest.Start(t, servertest.WithConfig(func(c *server.Config) {
+		if db != "" {
+			c.DB = db
+		}
 		c.OIDC = server.OIDCConfig{Issuer: op.URL, ClientID: loginClient, InsecureIssuers: []string{op.URL}}
 	}))
 	return srv, op
@@ -42,7 +46,7 @@ func idToken(t *testing.T, op *oidctest.Issuer, sub string, extra map[string]any
 
 func TestTheLoginProviderIsDescribedWithoutSecrets(t *testing.T) {
 	t.Parallel()
-	srv, op := startLogin(t)
+	srv, op := startLogin(t, "")
 	p, err := srv.Client().LoginProvider(t.Context())
 	if err != nil {
 		t.Fatal(err)
@@ -54,7 +58,7 @@ func TestTheLoginProviderIsDescribedWithoutSecrets(t *testing.T) {
 
 func TestAnIDTokenLogsInOnce(t *testing.T) {
 	t.Parallel()
-	srv, op := startLogin(t)
+	srv, op := startLogin(t, "")
 	ctx := t.Context()
 	tok := idToken(t, op, "user-1", map[string]any{"email": "ann@example.dev", "email_verified": true})
 	first, err := srv.Client().Login(ctx, tok, client.LoginRequest{Nonce: "n-user-1"})
@@ -79,7 +83,7 @@ func TestAnIDTokenLogsInOnce(t *testing.T) {
 
 func TestUsersWithTheSameNameGetDistinctNames(t *testing.T) {
 	t.Parallel()
-	srv, op := startLogin(t)
+	srv, op := startLogin(t, "")
 	ctx := t.Context()
 	var names []string
 	for _, sub := range []string{"a", "b", "c"} {
@@ -101,7 +105,7 @@ func TestUsersWithTheSameNameGetDistinctNames(t *testing.T) {
 
 func TestLoginRefusals(t *testing.T) {
 	t.Parallel()
-	srv, op := startLogin(t)
+	srv, op := startLogin(t, "")
 	other := oidctest.Start(t)
 	tests := []struct {
 		name  string
@@ -139,11 +143,7 @@ func TestLoginRefusals(t *testing.T) {
 func TestTwoFirstLoginsAtOnceMakeOneUser(t *testing.T) {
 	t.Parallel()
 	dsn, _ := pgtest.FreshSchema(t)
-	op := oidctest.Start(t)
-	srv := servertest.Start(t, servertest.WithConfig(func(c *server.Config) {
-		c.DB = dsn
-		c.OIDC = server.OIDCConfig{Issuer: op.URL, ClientID: loginClient, InsecureIssuers: []string{op.URL}}
-	}))
+	srv, op := startLogin(t, dsn)
 	const logins = 8
 	toks := make([]string, logins)
 	for i := range toks {
@@ -184,11 +184,7 @@ func TestTwoFirstLoginsAtOnceMakeOneUser(t *testing.T) {
 func TestPeopleOfOneNameLoggingInAtOnceGetNamesOfTheirOwn(t *testing.T) {
 	t.Parallel()
 	dsn, _ := pgtest.FreshSchema(t)
-	op := oidctest.Start(t)
-	srv := servertest.Start(t, servertest.WithConfig(func(c *server.Config) {
-		c.DB = dsn
-		c.OIDC = server.OIDCConfig{Issuer: op.URL, ClientID: loginClient, InsecureIssuers: []string{op.URL}}
-	}))
+	srv, op := startLogin(t, dsn)
 	const people = 4
 	subjects := make([]string, people)
 	toks := make([]string, people)
