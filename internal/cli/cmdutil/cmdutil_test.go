@@ -1,6 +1,7 @@
 package cmdutil
 
 import (
+	"context"
 	"errors"
 	"io"
 	"strings"
@@ -11,7 +12,10 @@ import (
 
 	"latch.dev/latch/internal/cli/config"
 	"latch.dev/latch/internal/cli/iostreams"
+	"latch.dev/latch/internal/client"
+	"latch.dev/latch/internal/client/clienttest"
 	"latch.dev/latch/internal/errs"
+	iamv1 "latch.dev/latch/internal/gen/latch/iam/v1"
 )
 
 func TestConfirmDeletion(t *testing.T) {
@@ -102,12 +106,62 @@ func TestParent(t *testing.T) {
 	if Parent("prod", cfg) != "prod" || Parent("", cfg) != "acme.dev" || Parent("", &config.Config{}) != "" {
 		t.Error("Parent must prefer the flag, then the configured default")
 	}
-	if p, err := RequireParent("", cfg); p != "acme.dev" || err != nil {
-		t.Errorf("RequireParent = %q, %v", p, err)
-	}
-	var fe *FlagError
-	if _, err := RequireParent("", &config.Config{}); !errors.As(err, &fe) {
-		t.Errorf("no parent anywhere: err = %v, want a usage error", err)
+}
+
+// TestChooseParent asks for a group only on a terminal and only when
+// neither --parent nor a default names one; a script gets a usage error
+// at once, without a call to the server.
+func TestChooseParent(t *testing.T) {
+	const (
+		org    = "45a0c0000000000000000000000000000000ee95"
+		folder = org + "/2c5f700000003871"
+	)
+	srv := clienttest.NewServer(t, clienttest.Handlers{Groups: &clienttest.Groups{
+		ListFunc: func(context.Context, *iamv1.GroupFilter) (*iamv1.GroupList, error) {
+			// Unsorted, as a server may answer.
+			return &iamv1.GroupList{Items: []*iamv1.Group{{Id: folder, Name: "eng"}, {Id: org, Name: "acme.dev"}}}, nil
+		},
+	}})
+	calls := 0
+	api := func() (*client.API, error) { calls++; return srv.API, nil }
+	for _, tc := range []struct {
+		name     string
+		flag     string
+		cfg      config.Config
+		terminal bool
+		answer   string
+		want     string
+		usage    bool
+		asked    string
+	}{
+		{name: "the flag", flag: "prod", terminal: true, want: "prod"},
+		{name: "the default", cfg: config.Config{DefaultParent: "acme.dev"}, terminal: true, want: "acme.dev"},
+		{name: "a script", usage: true},
+		{name: "a choice on a terminal", terminal: true, answer: "2\n", want: folder, asked: "   1  acme.dev\n   2  acme.dev/eng\nNumber: "},
+		{name: "a number out of range", terminal: true, answer: "3\n", usage: true},
+		{name: "not a number", terminal: true, answer: "eng\n", usage: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			calls = 0
+			ios, in, _, errOut := iostreams.Test()
+			ios.SetStdinTTY(tc.terminal)
+			ios.SetStdoutTTY(tc.terminal)
+			in.WriteString(tc.answer)
+			got, err := ChooseParent(t.Context(), ios, api, tc.flag, &tc.cfg)
+			var fe *FlagError
+			switch {
+			case tc.usage && !errors.As(err, &fe):
+				t.Fatalf("err = %v, want a usage error", err)
+			case !tc.usage && (err != nil || got != tc.want):
+				t.Fatalf("ChooseParent = %q, %v; want %q", got, err, tc.want)
+			}
+			if !strings.Contains(errOut.String(), tc.asked) {
+				t.Errorf("asked %q, want it to contain %q", errOut.String(), tc.asked)
+			}
+			if (tc.answer == "") != (calls == 0) {
+				t.Errorf("%d calls to the server; want one exactly when asking", calls)
+			}
+		})
 	}
 }
 

@@ -32,7 +32,7 @@ type Options struct {
 func NewCmdCreate(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
 	opts := &Options{IO: f.IOStreams, Config: f.Config, API: f.API}
 	cmd := &cobra.Command{
-		Use:   "create NAME --parent ORG|FOLDER",
+		Use:   "create NAME [--parent ORG|FOLDER]",
 		Short: "Create a folder",
 		Long: `Create a folder inside an organization or another folder. Folder names
 are unique among their siblings.`,
@@ -47,7 +47,7 @@ are unique among their siblings.`,
 			return createRun(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.Parent, "parent", "", "organization or folder (name or ID) to create the folder in")
+	cmd.Flags().StringVar(&opts.Parent, "parent", "", "organization or folder (name or ID) to create the folder in (asked on a terminal when neither this nor default.parent is set)")
 	cmd.Flags().StringVarP(&opts.Description, "description", "d", "", "what the folder is for")
 	output.AddFlag(cmd, &opts.Format)
 	return cmd
@@ -58,7 +58,7 @@ func createRun(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	parent, err := cmdutil.RequireParent(opts.Parent, cfg)
+	parent, err := cmdutil.ChooseParent(ctx, opts.IO, opts.API, opts.Parent, cfg)
 	if err != nil {
 		return err
 	}

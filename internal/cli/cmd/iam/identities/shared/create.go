@@ -37,7 +37,7 @@ func NewCreateOptions(f *cmdutil.Factory) CreateOptions {
 
 // AddFlags registers --parent, --description, --role and -o on cmd.
 func (o *CreateOptions) AddFlags(cmd *cobra.Command) {
-	cmd.Flags().StringVar(&o.Parent, "parent", "", "organization or folder (name or ID) to create the identity in")
+	cmd.Flags().StringVar(&o.Parent, "parent", "", "organization or folder (name or ID) to create the identity in (asked on a terminal when neither this nor default.parent is set)")
 	cmd.Flags().StringVarP(&o.Description, "description", "d", "", "what the identity is for")
 	cmd.Flags().StringSliceVar(&o.Roles, "role", nil, "roles (names or IDs) to bind the identity to in --parent (comma-separated or repeated)")
 	output.AddFlag(cmd, &o.Format)
@@ -51,7 +51,7 @@ func (o *CreateOptions) Create(ctx context.Context, id *iamv1.Identity) error {
 	if err != nil {
 		return err
 	}
-	parent, err := cmdutil.RequireParent(o.Parent, cfg)
+	parent, err := cmdutil.ChooseParent(ctx, o.IO, o.API, o.Parent, cfg)
 	if err != nil {
 		return err
 	}

@@ -32,7 +32,7 @@ type Options struct {
 func NewCmdCreate(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
 	opts := &Options{IO: f.IOStreams, Config: f.Config, API: f.API}
 	cmd := &cobra.Command{
-		Use:   "create --identity NAME|ID --role NAME|ID --parent ORG|FOLDER",
+		Use:   "create --identity NAME|ID --role NAME|ID [--parent ORG|FOLDER]",
 		Short: "Grant an identity a role in a group",
 		Long: `Grant an identity a role in an organization or folder, and in everything
 below it. Names are resolved by the server: an identity name is looked for
@@ -53,7 +53,7 @@ custom roles defined at --parent or above.`,
 	}
 	cmd.Flags().StringVar(&opts.Identity, "identity", "", "identity (name or ID) to grant the role to")
 	cmd.Flags().StringVar(&opts.Role, "role", "", "role (name or ID) to grant")
-	cmd.Flags().StringVar(&opts.Parent, "parent", "", "organization or folder (name or ID) the role applies in")
+	cmd.Flags().StringVar(&opts.Parent, "parent", "", "organization or folder (name or ID) the role applies in (asked on a terminal when neither this nor default.parent is set)")
 	output.AddFlag(cmd, &opts.Format)
 	return cmd
 }
@@ -63,7 +63,7 @@ func createRun(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	parent, err := cmdutil.RequireParent(opts.Parent, cfg)
+	parent, err := cmdutil.ChooseParent(ctx, opts.IO, opts.API, opts.Parent, cfg)
 	if err != nil {
 		return err
 	}

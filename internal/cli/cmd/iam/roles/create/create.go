@@ -33,7 +33,7 @@ type Options struct {
 func NewCmdCreate(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
 	opts := &Options{IO: f.IOStreams, Config: f.Config, API: f.API}
 	cmd := &cobra.Command{
-		Use:   "create NAME --parent ORG|FOLDER --capabilities CAP[,CAP…]",
+		Use:   "create NAME [--parent ORG|FOLDER] --capabilities CAP[,CAP…]",
 		Short: "Create a custom role",
 		Long: `Create a custom role in an organization or folder. It can be bound there
 and below. ` + "`latch iam roles capabilities ls`" + ` lists the capabilities.`,
@@ -51,7 +51,7 @@ and below. ` + "`latch iam roles capabilities ls`" + ` lists the capabilities.`,
 			return createRun(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.Parent, "parent", "", "organization or folder (name or ID) to create the role in")
+	cmd.Flags().StringVar(&opts.Parent, "parent", "", "organization or folder (name or ID) to create the role in (asked on a terminal when neither this nor default.parent is set)")
 	cmd.Flags().StringSliceVar(&opts.Capabilities, "capabilities", nil, "capabilities the role grants (comma-separated or repeated)")
 	cmd.Flags().StringVarP(&opts.Description, "description", "d", "", "what the role is for")
 	output.AddFlag(cmd, &opts.Format)
@@ -63,7 +63,7 @@ func createRun(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	parent, err := cmdutil.RequireParent(opts.Parent, cfg)
+	parent, err := cmdutil.ChooseParent(ctx, opts.IO, opts.API, opts.Parent, cfg)
 	if err != nil {
 		return err
 	}
