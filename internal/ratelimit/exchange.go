@@ -10,6 +10,7 @@ import (
 
 	"latch.dev/latch/internal/errs"
 	"latch.dev/latch/internal/iam"
+	"latch.dev/latch/internal/metric"
 )
 
 // ExchangeConfig sets the token exchange's limits. A rate of 0 turns
@@ -61,10 +62,8 @@ func NewExchange(c ExchangeConfig) (*Exchange, error) {
 	for _, by := range []string{ByIP, ByIdentity} {
 		e.limited.WithLabelValues(by) // export zeros, so dashboards see the series
 	}
-	if c.Registerer != nil {
-		if err := c.Registerer.Register(e.limited); err != nil {
-			return nil, fmt.Errorf("register rate limit metrics: %w", err)
-		}
+	if err := metric.Register(c.Registerer, e.limited); err != nil {
+		return nil, fmt.Errorf("rate limit: %w", err)
 	}
 	return e, nil
 }

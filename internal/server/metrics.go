@@ -47,16 +47,6 @@ func newMetrics() *metrics {
 // collectors to the server's registry.
 func (m *metrics) Registerer() prometheus.Registerer { return m.reg }
 
-// registerAll registers every collector, stopping at the first refusal.
-func registerAll(r prometheus.Registerer, cs ...prometheus.Collector) error {
-	for _, c := range cs {
-		if err := r.Register(c); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 func (m *metrics) handler() http.Handler {
 	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
 }

@@ -15,6 +15,7 @@ import (
 	"latch.dev/latch/internal/authn"
 	"latch.dev/latch/internal/authn/awsiam"
 	"latch.dev/latch/internal/exchange"
+	"latch.dev/latch/internal/metric"
 	"latch.dev/latch/internal/oidcdisco"
 	"latch.dev/latch/internal/service"
 	"latch.dev/latch/internal/signer"
@@ -119,8 +120,8 @@ func (s *Server) build(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := registerAll(s.metrics.Registerer(), s.store.Collectors()...); err != nil {
-		return fmt.Errorf("storage metrics: %w", err)
+	if err := metric.Register(s.metrics.Registerer(), s.store.Collectors()...); err != nil {
+		return fmt.Errorf("storage: %w", err)
 	}
 	mux := http.NewServeMux()
 	api.Register(mux, s.svc, s.svc, cfg.Log)

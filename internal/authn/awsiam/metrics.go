@@ -1,12 +1,12 @@
 package awsiam
 
 import (
-	"errors"
-	"fmt"
 	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"latch.dev/latch/internal/metric"
 )
 
 // maxEndpointLabels bounds the endpoint label's values. Regional hosts are
@@ -43,17 +43,8 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 		}, []string{"endpoint"}),
 		labels: map[string]bool{},
 	}
-	if reg == nil {
-		return m, nil
-	}
-	for _, c := range []prometheus.Collector{m.verifications, m.attempts, m.latency} {
-		if err := reg.Register(c); err != nil {
-			var are prometheus.AlreadyRegisteredError
-			if errors.As(err, &are) {
-				return nil, fmt.Errorf("register metrics: another verifier already registered them: %w", err)
-			}
-			return nil, fmt.Errorf("register metrics: %w", err)
-		}
+	if err := metric.Register(reg, m.verifications, m.attempts, m.latency); err != nil {
+		return nil, err
 	}
 	return m, nil
 }

@@ -1,13 +1,13 @@
 package oidc
 
 import (
-	"errors"
 	"fmt"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
 	"latch.dev/latch/internal/errs"
+	"latch.dev/latch/internal/metric"
 )
 
 // fetchMetrics count the fetches of discovery documents and key sets and
@@ -31,17 +31,8 @@ func newFetchMetrics(reg prometheus.Registerer) (*fetchMetrics, error) {
 			Buckets: []float64{.01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
 		}, []string{"document"}),
 	}
-	if reg == nil {
-		return m, nil
-	}
-	for _, c := range []prometheus.Collector{m.fetches, m.duration} {
-		if err := reg.Register(c); err != nil {
-			var are prometheus.AlreadyRegisteredError
-			if errors.As(err, &are) {
-				return nil, fmt.Errorf("oidc: register metrics: another verifier already registered them: %w", err)
-			}
-			return nil, fmt.Errorf("oidc: register metrics: %w", err)
-		}
+	if err := metric.Register(reg, m.fetches, m.duration); err != nil {
+		return nil, fmt.Errorf("oidc: %w", err)
 	}
 	return m, nil
 }
