@@ -35,19 +35,7 @@ func startReplicas(t *testing.T) *replicas {
 	w := newWorld(t, options{db: dsn, url: proxy.URL})
 	cfg := w.srv.Config()
 	cfg.Port, cfg.DataDir = 0, filepath.Join(t.TempDir(), "data")
-	b, err := latchproc.Start(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = b.Kill()
-		if t.Failed() {
-			t.Logf("replica b log (the end):\n%s", tail(b.Stderr(), 30))
-		}
-	})
-	if _, err := b.WaitReady(30 * time.Second); err != nil {
-		t.Fatal(err)
-	}
+	b := startServer(t, "replica b", cfg)
 	proxy.add(w.srv.URL)
 	proxy.add(b.URL)
 	return &replicas{world: w, b: b, proxy: proxy}

@@ -104,6 +104,14 @@ func newWorld(t *testing.T, o options) *world {
 // process is killed when t ends.
 func (w *world) start(t *testing.T, cfg latchproc.Config) {
 	t.Helper()
+	w.srv = startServer(t, "latch server", cfg)
+}
+
+// startServer starts a `latch server` process and waits until it is
+// ready. When t ends the process is killed, and if t failed the end of its
+// log, headed by name, is in the test's output.
+func startServer(t *testing.T, name string, cfg latchproc.Config) *latchproc.Server {
+	t.Helper()
 	srv, err := latchproc.Start(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -111,13 +119,13 @@ func (w *world) start(t *testing.T, cfg latchproc.Config) {
 	t.Cleanup(func() {
 		_ = srv.Kill()
 		if t.Failed() {
-			t.Logf("latch server log (the end):\n%s", tail(srv.Stderr(), 30))
+			t.Logf("%s log (the end):\n%s", name, tail(srv.Stderr(), 30))
 		}
 	})
 	if _, err := srv.WaitReady(30 * time.Second); err != nil {
 		t.Fatal(err)
 	}
-	w.srv = srv
+	return srv
 }
 
 // restart starts the server again on the same data directory, database
