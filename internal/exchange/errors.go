@@ -14,7 +14,7 @@ import (
 )
 
 // statuses maps error kinds to HTTP statuses. It is the only place that
-// does, for the /sts endpoints.
+// does, for the /sts endpoints (withStatus aside).
 var statuses = map[errs.Kind]int{
 	errs.Internal:          http.StatusInternalServerError,
 	errs.Invalid:           http.StatusBadRequest,
@@ -26,6 +26,16 @@ var statuses = map[errs.Kind]int{
 	errs.Unavailable:       http.StatusServiceUnavailable,
 	errs.ResourceExhausted: http.StatusTooManyRequests,
 }
+
+// withStatus makes writeError answer with its status instead of the one
+// of the error's kind: for HTTP's own refusals (405), which are no kind of
+// their own. The code stays the kind a client acts on.
+type withStatus struct {
+	status int
+	error
+}
+
+func (e withStatus) Unwrap() error { return e.error }
 
 // ErrorBody is the JSON shape of every error answer.
 type ErrorBody struct {
@@ -50,7 +60,11 @@ func writeError(ctx context.Context, w http.ResponseWriter, log *slog.Logger, en
 	if kind == errs.Unauthenticated {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="latch"`)
 	}
-	writeJSON(w, statuses[kind], ErrorBody{Code: kind.String(), Message: errs.Message(err)})
+	status := statuses[kind]
+	if ws := (withStatus{}); errors.As(err, &ws) {
+		status = ws.status
+	}
+	writeJSON(w, status, ErrorBody{Code: kind.String(), Message: errs.Message(err)})
 }
 
 // retryAfter is the Retry-After of a refusal, in whole seconds: what an

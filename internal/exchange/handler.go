@@ -156,13 +156,10 @@ func (h *Handler) bootstrap(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, toResponse(pair))
 }
 
-// methodNotAllowed answers 405 in the JSON error shape. It is HTTP's own
-// refusal rather than an error kind, so it bypasses the statuses table;
-// the code is the kind a client would act on.
 func (h *Handler) methodNotAllowed(w http.ResponseWriter, r *http.Request, allow string) {
 	w.Header().Set("Allow", allow)
-	h.log.InfoContext(r.Context(), "token endpoint refused", "endpoint", r.URL.Path, "code", errs.Invalid.String(), "method", r.Method)
-	writeJSON(w, http.StatusMethodNotAllowed, ErrorBody{Code: errs.Invalid.String(), Message: r.Method + " is not allowed here; use " + allow})
+	writeError(r.Context(), w, h.log, r.URL.Path, withStatus{http.StatusMethodNotAllowed,
+		errs.New(errs.Invalid, "%s is not allowed here; use %s", r.Method, allow)})
 }
 
 // notFound answers paths under /sts/ that name no endpoint in the JSON
