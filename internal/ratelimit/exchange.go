@@ -13,17 +13,26 @@ import (
 	"latch.dev/latch/internal/metric"
 )
 
-// ExchangeConfig sets the token exchange's limits. A rate of 0 turns
-// that limit off; a burst of 0 means twice the rate (at least 1).
-type ExchangeConfig struct {
+// Limits are the token exchange's rate limits, as an operator sets them.
+// A rate of 0 turns that limit off; a burst of 0 means twice the rate (at
+// least 1). Each replica counts on its own, so behind a load balancer a
+// caller gets up to replicas × the limit.
+type Limits struct {
 	// PerIP is how many exchanges a second one source address may make.
 	// IPv6 addresses count by their /64, which one client usually holds
-	// whole.
+	// whole. latch sees the address of the peer that connected: behind a
+	// proxy or load balancer that is the proxy's, and the limit would
+	// apply to all callers together.
 	PerIP      float64
 	PerIPBurst int
 	// PerIdentity is how many exchanges a second may target one identity.
 	PerIdentity      float64
 	PerIdentityBurst int
+}
+
+// ExchangeConfig sets the token exchange's limiter.
+type ExchangeConfig struct {
+	Limits
 	// MaxKeys bounds each limiter's buckets (DefaultMaxKeys).
 	MaxKeys int
 	// Now is the clock (time.Now).

@@ -17,12 +17,11 @@ const (
 	identityB = "0123456789abcdef0123456789abcdef01234567/fedcba9876543210"
 )
 
-func newExchange(t *testing.T, c ExchangeConfig) (*Exchange, *prometheus.Registry, *fakeclock.Clock) {
+func newExchange(t *testing.T, l Limits) (*Exchange, *prometheus.Registry, *fakeclock.Clock) {
 	t.Helper()
 	clk := newClock()
 	reg := prometheus.NewRegistry()
-	c.Now, c.Registerer = clk.Now, reg
-	e, err := NewExchange(c)
+	e, err := NewExchange(ExchangeConfig{Limits: l, Now: clk.Now, Registerer: reg})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,7 +32,7 @@ func TestTheExchangeLimits(t *testing.T) {
 	t.Parallel()
 	t.Run("an address over its limit is refused with the limit and the wait in the message", func(t *testing.T) {
 		t.Parallel()
-		e, _, _ := newExchange(t, ExchangeConfig{PerIP: 1, PerIPBurst: 1})
+		e, _, _ := newExchange(t, Limits{PerIP: 1, PerIPBurst: 1})
 		if err := e.Admit("203.0.113.7", identityA); err != nil {
 			t.Fatal(err)
 		}
@@ -54,7 +53,7 @@ func TestTheExchangeLimits(t *testing.T) {
 	})
 	t.Run("an identity over its limit is refused whatever the address", func(t *testing.T) {
 		t.Parallel()
-		e, _, _ := newExchange(t, ExchangeConfig{PerIdentity: 2, PerIdentityBurst: 2})
+		e, _, _ := newExchange(t, Limits{PerIdentity: 2, PerIdentityBurst: 2})
 		for _, addr := range []string{"198.51.100.1", "198.51.100.2"} {
 			if err := e.Admit(addr, identityA); err != nil {
 				t.Fatal(err)
@@ -70,7 +69,7 @@ func TestTheExchangeLimits(t *testing.T) {
 	})
 	t.Run("a refusal by address takes no token of the identity", func(t *testing.T) {
 		t.Parallel()
-		e, _, _ := newExchange(t, ExchangeConfig{PerIP: 1, PerIPBurst: 1, PerIdentity: 1, PerIdentityBurst: 1})
+		e, _, _ := newExchange(t, Limits{PerIP: 1, PerIPBurst: 1, PerIdentity: 1, PerIdentityBurst: 1})
 		if err := e.Admit("192.0.2.1", identityB); err != nil {
 			t.Fatal(err)
 		}
@@ -83,7 +82,7 @@ func TestTheExchangeLimits(t *testing.T) {
 	})
 	t.Run("malformed identities are not keyed", func(t *testing.T) {
 		t.Parallel()
-		e, _, _ := newExchange(t, ExchangeConfig{PerIdentity: 1, PerIdentityBurst: 1})
+		e, _, _ := newExchange(t, Limits{PerIdentity: 1, PerIdentityBurst: 1})
 		for range 5 {
 			if err := e.Admit("192.0.2.1", "not-an-id"); err != nil {
 				t.Fatalf("a malformed identity was limited: %v", err)
@@ -95,7 +94,7 @@ func TestTheExchangeLimits(t *testing.T) {
 	})
 	t.Run("addresses of one IPv6 /64 share a bucket", func(t *testing.T) {
 		t.Parallel()
-		e, _, _ := newExchange(t, ExchangeConfig{PerIP: 1, PerIPBurst: 1})
+		e, _, _ := newExchange(t, Limits{PerIP: 1, PerIPBurst: 1})
 		if err := e.Admit("2001:db8:1:2::1", ""); err != nil {
 			t.Fatal(err)
 		}
@@ -108,7 +107,7 @@ func TestTheExchangeLimits(t *testing.T) {
 	})
 	t.Run("refusals are counted by limit", func(t *testing.T) {
 		t.Parallel()
-		e, reg, _ := newExchange(t, ExchangeConfig{PerIP: 1, PerIPBurst: 1, PerIdentity: 1, PerIdentityBurst: 1})
+		e, reg, _ := newExchange(t, Limits{PerIP: 1, PerIPBurst: 1, PerIdentity: 1, PerIdentityBurst: 1})
 		_ = e.Admit("192.0.2.1", identityA)
 		_ = e.Admit("192.0.2.1", identityA) // by ip
 		_ = e.Admit("192.0.2.2", identityA) // by identity
@@ -120,7 +119,7 @@ func TestTheExchangeLimits(t *testing.T) {
 	})
 	t.Run("limits off admit everything", func(t *testing.T) {
 		t.Parallel()
-		e, _, _ := newExchange(t, ExchangeConfig{})
+		e, _, _ := newExchange(t, Limits{})
 		for range 1000 {
 			if err := e.Admit("192.0.2.1", identityA); err != nil {
 				t.Fatal(err)
@@ -129,7 +128,7 @@ func TestTheExchangeLimits(t *testing.T) {
 	})
 	t.Run("negative limits are refused", func(t *testing.T) {
 		t.Parallel()
-		if _, err := NewExchange(ExchangeConfig{PerIP: -1}); err == nil {
+		if _, err := NewExchange(ExchangeConfig{Limits: Limits{PerIP: -1}}); err == nil {
 			t.Error("a negative rate was accepted")
 		}
 	})

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"latch.dev/latch/internal/ratelimit"
 	"latch.dev/latch/internal/signer"
 	"latch.dev/latch/internal/token"
 )
@@ -57,9 +58,9 @@ type Config struct {
 	Audiences []string
 	// AWS configures the AWS proof verifier.
 	AWS AWSConfig
-	// RateLimit sets the token exchange's rate limits (ratelimit.go);
-	// the zero value sets none.
-	RateLimit RateLimitConfig
+	// RateLimit sets the token exchange's rate limits; the zero value
+	// sets none.
+	RateLimit ratelimit.Limits
 	// OIDC configures OIDC federation and human login (oidc.go).
 	OIDC OIDCConfig
 

@@ -11,6 +11,7 @@ import (
 	"connectrpc.com/connect"
 
 	iamv1 "latch.dev/latch/internal/gen/latch/iam/v1"
+	"latch.dev/latch/internal/ratelimit"
 	"latch.dev/latch/internal/server"
 	"latch.dev/latch/internal/server/servertest"
 )
@@ -28,7 +29,7 @@ func rawExchange(t *testing.T, s *servertest.Server, proof, identity string) (in
 
 // limitedWorld is a server with rate limits, a fake AWS and one AWS
 // identity with its credentials.
-func limitedWorld(t *testing.T, rl server.RateLimitConfig) (*servertest.Server, *servertest.FakeAWS, string, func() string) {
+func limitedWorld(t *testing.T, rl ratelimit.Limits) (*servertest.Server, *servertest.FakeAWS, string, func() string) {
 	t.Helper()
 	a := servertest.StartFakeAWS(t)
 	s := servertest.Start(t, a.Trust(), servertest.WithConfig(func(c *server.Config) { c.RateLimit = rl }))
@@ -59,7 +60,7 @@ func TestExchangesOverALimitGetA429ThatSaysWhichAndWhen(t *testing.T) {
 	t.Parallel()
 	t.Run("per identity", func(t *testing.T) {
 		t.Parallel()
-		s, _, id, proof := limitedWorld(t, server.RateLimitConfig{PerIdentity: 0.01, PerIdentityBurst: 2})
+		s, _, id, proof := limitedWorld(t, ratelimit.Limits{PerIdentity: 0.01, PerIdentityBurst: 2})
 		for i := range 2 {
 			if code, _, msg := rawExchange(t, s, proof(), id); code != http.StatusOK {
 				t.Fatalf("exchange %d within the burst: %d %s", i+1, code, msg)
@@ -83,7 +84,7 @@ func TestExchangesOverALimitGetA429ThatSaysWhichAndWhen(t *testing.T) {
 	})
 	t.Run("per source address", func(t *testing.T) {
 		t.Parallel()
-		s, _, id, proof := limitedWorld(t, server.RateLimitConfig{PerIP: 0.5, PerIPBurst: 1})
+		s, _, id, proof := limitedWorld(t, ratelimit.Limits{PerIP: 0.5, PerIPBurst: 1})
 		if code, _, msg := rawExchange(t, s, proof(), id); code != http.StatusOK {
 			t.Fatalf("first exchange: %d %s", code, msg)
 		}

@@ -3,7 +3,7 @@ package server
 import (
 	"github.com/spf13/cobra"
 
-	"latch.dev/latch/internal/server"
+	"latch.dev/latch/internal/ratelimit"
 )
 
 // Default rate limits. Per identity: a runaway workload is stopped long
@@ -18,7 +18,7 @@ const (
 )
 
 // addRateLimitFlags declares the token exchange's rate limits.
-func addRateLimitFlags(cmd *cobra.Command, c *server.RateLimitConfig) {
+func addRateLimitFlags(cmd *cobra.Command, c *ratelimit.Limits) {
 	fl := cmd.Flags()
 	fl.Float64Var(&c.PerIdentity, "rate-limit-per-identity", defaultRateLimitPerIdentity, "token exchanges a second allowed for one identity, per replica; 0 turns the limit off")
 	fl.IntVar(&c.PerIdentityBurst, "rate-limit-per-identity-burst", 0, "exchanges for one identity allowed at once (default: twice --rate-limit-per-identity)")
