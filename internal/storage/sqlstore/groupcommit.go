@@ -112,8 +112,8 @@ func (g *groupCommit) exec(ctx context.Context, query string, args ...any) (sql.
 	}
 }
 
-// close stops taking statements, runs those already queued and waits for
-// the committer to finish.
+// close stops taking statements, runs those already queued, waits for
+// the committer to finish and closes its prepared statements.
 func (g *groupCommit) close() {
 	g.mu.Lock()
 	if !g.closed {
@@ -122,6 +122,7 @@ func (g *groupCommit) close() {
 	}
 	g.mu.Unlock()
 	<-g.done
+	g.stmts.close()
 }
 
 // run takes whatever is queued, up to maxGroup, and commits it as one

@@ -198,7 +198,6 @@ func (s *Store) Close() error {
 	}
 	if s.db.group != nil {
 		s.db.group.close()
-		s.db.group.stmts.close()
 	}
 	if s.db.ckpt != nil {
 		s.db.ckpt.close()
