@@ -37,6 +37,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"latch.dev/latch/internal/cli/cmdutil"
+	"latch.dev/latch/internal/cli/config"
 	"latch.dev/latch/internal/cli/iostreams"
 )
 
@@ -58,12 +59,12 @@ func ParseArgs(t testing.TB, cmd *cobra.Command, argv string) error {
 // instead of running, parses argv, and returns the recorded options
 // (nil when parsing failed) and the error. The options' dependencies
 // (IO, Config, API, …) are the Factory's: a test IOStreams that is not a
-// terminal, and nil funcs.
+// terminal, empty global flags, and nil funcs.
 func Parse[O any](t testing.TB, newCmd func(*cmdutil.Factory, func(context.Context, *O) error) *cobra.Command, argv string) (*O, error) {
 	t.Helper()
 	ios, _, _, _ := iostreams.Test()
 	var got *O
-	cmd := newCmd(&cmdutil.Factory{IOStreams: ios}, func(_ context.Context, o *O) error {
+	cmd := newCmd(&cmdutil.Factory{IOStreams: ios, Flags: &config.Flags{}}, func(_ context.Context, o *O) error {
 		got = o
 		return nil
 	})

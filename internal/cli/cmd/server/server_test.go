@@ -1,28 +1,11 @@
 package server
 
 import (
-	"context"
 	"slices"
 	"testing"
 
 	"latch.dev/latch/internal/cli/clitest"
-	"latch.dev/latch/internal/cli/cmdutil"
-	"latch.dev/latch/internal/cli/config"
-	"latch.dev/latch/internal/cli/iostreams"
 )
-
-// parse runs `latch server argv` up to the point where it would start,
-// and returns the options it would start with.
-func parse(t *testing.T, argv string) (*Options, error) {
-	t.Helper()
-	ios, _, _, _ := iostreams.Test()
-	var got *Options
-	cmd := newCmdServer(&cmdutil.Factory{IOStreams: ios, Flags: &config.Flags{}}, func(_ context.Context, o *Options) error {
-		got = o
-		return nil
-	})
-	return got, clitest.ParseArgs(t, cmd, argv)
-}
 
 func TestKeyEncryptionKeyFilesKeepTheirOrder(t *testing.T) {
 	for _, tc := range []struct {
@@ -37,7 +20,7 @@ func TestKeyEncryptionKeyFilesKeepTheirOrder(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Setenv("LATCH_KEY_ENCRYPTION_KEY_FILE", tc.env)
-			got, err := parse(t, tc.args)
+			got, err := clitest.Parse(t, newCmdServer, tc.args)
 			if err != nil {
 				t.Fatal(err)
 			}
